@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+# airlock build: `make` builds build/airlock, `make check` runs every test
+# (plain and ASan+UBSan builds), `make bench` prints the side-by-side numbers.
+
+CC ?= gcc
+BUILD ?= build
+CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+	-Isrc -I$(BUILD)/gen -MMD -MP
+CFLAGS ?= -O2 -g
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS := $(sort $(wildcard src/*/*.c))
+ASMS := $(sort $(wildcard src/*/*.S))
+OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(ASMS:%.S=$(BUILD)/%.o) $(BUILD)/gen/syscall_names.o
+# Everything but the CLI, linked into unit tests as well.
+LIB_OBJS := $(filter-out $(BUILD)/src/cli/%,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+GUEST_SRCS := $(wildcard tests/guest/*.c)
+GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%)
+UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
+
+.PHONY: all deps check check-plain check-asan unit bench fixtures clean
+all: $(BUILD)/airlock
+
+$(BUILD)/airlock: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/%.o: %.c | $(BUILD)/gen/syscall_names.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -c -o $@ $<
+
+# The name of every x86-64 system call, for --strace, from the kernel headers.
+$(BUILD)/gen/syscall_names.c: $(UNISTD) Makefile
+	@mkdir -p $(dir $@)
+	{ echo '// Generated from $(UNISTD); do not edit.'; \
+	  echo '#include "kernel/syscall.h"'; \
+	  echo 'const char *const syscall_names[SYSCALL_COUNT] = {'; \
+	  awk '/^#define __NR_/ { sub("__NR_", "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' $<; \
+	  echo '};'; } > $@
+
+$(BUILD)/gen/syscall_names.o: $(BUILD)/gen/syscall_names.c
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# Probe programs run inside the guest: static, like the programs airlock serves today.
+$(BUILD)/tests/guest/%: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	gcc -static -O1 -Wall -o $@ $<
+
+deps:
+	bash scripts/install-deps.sh
+
+fixtures: $(GUEST_BINS)
+	bash tests/fixtures/busybox-rootfs.sh build/fixtures/busybox
+
+unit: $(UNIT_BINS)
+
+# The test command (README, .ci/run): both builds, every test, through prove.
+check: check-plain check-asan
+
+check-plain: all unit fixtures
+	AIRLOCK=$(abspath $(BUILD)/airlock) UNIT_DIR=$(abspath $(BUILD)/tests/unit) \
+		prove -r tests/
+
+check-asan:
+	$(MAKE) BUILD=build/asan SANITIZE=1 all unit
+	$(MAKE) fixtures
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	AIRLOCK=$(abspath build/asan/airlock) UNIT_DIR=$(abspath build/asan/tests/unit) \
+		prove -r tests/
+
+bench: all fixtures
+	bash bench/install-peers.sh
+	bash bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

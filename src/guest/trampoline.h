@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+// Symbols of the ring-0 trampoline blob (trampoline.S).
+#ifndef AIRLOCK_GUEST_TRAMPOLINE_H
+#define AIRLOCK_GUEST_TRAMPOLINE_H
+
+extern const unsigned char trampoline_start[], trampoline_end[];
+extern const unsigned char trampoline_syscall[], trampoline_syscall_gate[], trampoline_iret[];
+extern const unsigned char trampoline_flush_iret[], trampoline_exceptions[];
+
+#define TRAMPOLINE_STUB_SIZE 4
+/* Guest-virtual address of a trampoline symbol. */
+#define TRAMPOLINE_VA(sym) (SYS_TRAMPOLINE + (unsigned long)((sym) - trampoline_start))
+
+#endif

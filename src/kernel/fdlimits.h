@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// The guest's descriptor range. Guest fd N is host fd N; every descriptor
+// the monitor itself holds lives at or above GUEST_FD_LIMIT, and every fd a
+// guest passes is checked against the limit, so the guest can never name,
+// close or replace the monitor's KVM or log descriptors.
+#ifndef AIRLOCK_KERNEL_FDLIMITS_H
+#define AIRLOCK_KERNEL_FDLIMITS_H
+
+#define GUEST_FD_LIMIT 1024
+
+static inline int guest_fd_valid(long fd)
+{
+	return fd >= 0 && fd < GUEST_FD_LIMIT;
+}
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+// Descriptor-table calls: dup family, fcntl, pipes, terminal ioctls,
+// directory reads and fstat. New descriptors must land inside the guest's
+// range; anything at or above GUEST_FD_LIMIT belongs to the monitor.
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "kernel/syscall.h"
+
+/* Keeps a new host descriptor only if the guest may name it. */
+long guest_new_fd(long fd)
+{
+	if (fd < 0)
+		return -errno;
+	if (!guest_fd_valid(fd)) {
+		close((int)fd);
+		return -EMFILE;
+	}
+	return fd;
+}
+
+long sys_dup(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	if (!guest_fd_valid((int)a[0]))
+		return -EBADF;
+	return guest_new_fd(dup((int)a[0]));
+}
+
+long sys_dup2(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	if (!guest_fd_valid((int)a[0]) || !guest_fd_valid((int)a[1]))
+		return -EBADF;
+	return host_result(dup2((int)a[0], (int)a[1]));
+}
+
+long sys_dup3(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	if (!guest_fd_valid((int)a[0]) || !guest_fd_valid((int)a[1]))
+		return -EBADF;
+	return host_result(dup3((int)a[0], (int)a[1], (int)a[2]));
+}
+
+long sys_fcntl(struct guest *g, const uint64_t *a)
+{
+	int fd = (int)a[0], cmd = (int)a[1];
+	if (!guest_fd_valid(fd))
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((int)a[2] < 0 || (int)a[2] >= GUEST_FD_LIMIT)
+			return -EINVAL;
+		return guest_new_fd(fcntl(fd, cmd, (int)a[2]));
+	case F_GETFD:
+	case F_GETFL:
+		return host_result(fcntl(fd, cmd));
+	case F_SETFD:
+	case F_SETFL:
+		return host_result(fcntl(fd, cmd, (int)a[2]));
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW: {
+		struct flock lock;
+		if (gmem_copy_in(&g->mm, &lock, a[2], sizeof(lock)))
+			return -EFAULT;
+		long r = host_result(fcntl(fd, cmd, &lock));
+		if (r >= 0 && (cmd == F_GETLK || cmd == F_OFD_GETLK) &&
+		    gmem_copy_out(&g->mm, a[2], &lock, sizeof(lock)))
+			return -EFAULT;
+		return r;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The kernel's struct termios (not glibc's, which is longer). */
+#define KERNEL_TERMIOS_SIZE 36
+
+long sys_ioctl(struct guest *g, const uint64_t *a)
+{
+	int fd = (int)a[0];
+	unsigned long req = (unsigned)a[1];
+	if (!guest_fd_valid(fd))
+		return -EBADF;
+	unsigned char buf[64] = {0};
+	size_t out = 0, in = 0;
+	switch (req) {
+	case TCGETS: out = KERNEL_TERMIOS_SIZE; break;
+	case TCSETS: case TCSETSW: case TCSETSF: in = KERNEL_TERMIOS_SIZE; break;
+	case TIOCGWINSZ: out = sizeof(struct winsize); break;
+	case TIOCSWINSZ: in = sizeof(struct winsize); break;
+	case TIOCGPGRP: case FIONREAD: out = sizeof(int); break;
+	case TIOCSPGRP: case FIONBIO: in = sizeof(int); break;
+	case FIOCLEX: case FIONCLEX: case TCFLSH: case TCSBRK: case TCXONC:
+		return host_result(ioctl(fd, req, (unsigned long)a[2]));
+	default:
+		return -ENOTTY;
+	}
+	if (in && gmem_copy_in(&g->mm, buf, a[2], in))
+		return -EFAULT;
+	long r = host_result(ioctl(fd, req, buf));
+	if (r >= 0 && out && gmem_copy_out(&g->mm, a[2], buf, out))
+		return -EFAULT;
+	return r;
+}
+
+static long make_pipe(struct guest *g, uint64_t gva, int flags)
+{
+	int fds[2];
+	if (pipe2(fds, flags) < 0)
+		return -errno;
+	if (!guest_fd_valid(fds[0]) || !guest_fd_valid(fds[1])) {
+		close(fds[0]);
+		close(fds[1]);
+		return -EMFILE;
+	}
+	if (gmem_copy_out(&g->mm, gva, fds, sizeof(fds))) {
+		close(fds[0]);
+		close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(struct guest *g, const uint64_t *a)
+{
+	return make_pipe(g, a[0], 0);
+}
+
+long sys_pipe2(struct guest *g, const uint64_t *a)
+{
+	return make_pipe(g, a[0], (int)a[1]);
+}
+
+long sys_getdents64(struct guest *g, const uint64_t *a)
+{
+	int fd = (int)a[0];
+	size_t len = (unsigned)a[2];
+	if (!guest_fd_valid(fd))
+		return -EBADF;
+	if (!gmem_range_ok(a[1], len))
+		return -EFAULT;
+	char buf[32 * 1024];
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	long r = host_result(syscall(SYS_getdents64, fd, buf, len));
+	if (r > 0 && gmem_copy_out(&g->mm, a[1], buf, (size_t)r))
+		return -EFAULT;
+	return r;
+}
+
+long sys_fstat(struct guest *g, const uint64_t *a)
+{
+	if (!guest_fd_valid((int)a[0]))
+		return -EBADF;
+	struct stat st;
+	if (fstat((int)a[0], &st) < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[1], &st, sizeof(st));
+}
+
+long sys_fstatfs(struct guest *g, const uint64_t *a)
+{
+	if (!guest_fd_valid((int)a[0]))
+		return -EBADF;
+	struct statfs st;
+	if (fstatfs((int)a[0], &st) < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[1], &st, sizeof(st));
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+// Descriptor I/O: read/write families, seeking, closing and syncing. Data
+// moves between the host descriptor and guest memory directly, through
+// iovecs that gmem builds over the guest buffer.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kernel/syscall.h"
+
+#define MAX_RW_COUNT (INT_MAX & ~4095L) /* Linux's cap on one transfer */
+enum { IO_PIECES = 64 };
+
+/*
+ * Why a guest buffer failed. Linux checks the descriptor before the buffer,
+ * so a bad buffer on a closed or wrong-mode descriptor is still EBADF; and a
+ * read at end of file returns 0 without touching the buffer.
+ */
+static long buffer_fault(int fd, enum gmem_access access)
+{
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -EBADF;
+	int mode = flags & O_ACCMODE;
+	if ((access == GMEM_WRITE && mode == O_WRONLY) || (access == GMEM_READ && mode == O_RDONLY))
+		return -EBADF;
+	if (access == GMEM_WRITE) {
+		char probe;
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+		if (pos >= 0 && pread(fd, &probe, 1, pos) == 0)
+			return 0;
+	}
+	return -EFAULT;
+}
+
+/*
+ * Host iovecs for a guest read/write buffer: the longest usable prefix, as
+ * Linux transfers up to the first fault. Returns the count, or the result
+ * the whole call should give.
+ */
+static long io_buffer(struct guest *g, int fd, uint64_t gva, size_t len, enum gmem_access access,
+		      struct iovec *iov, bool *done)
+{
+	*done = false;
+	if (!guest_fd_valid(fd)) {
+		*done = true;
+		return -EBADF;
+	}
+	if (len > MAX_RW_COUNT && gmem_range_ok(gva, len))
+		len = MAX_RW_COUNT;
+	size_t covered;
+	int n = gmem_iov_prefix(&g->mm, gva, len, access, iov, IO_PIECES, &covered);
+	if (n < 0 || (n == 0 && len > 0)) {
+		*done = true;
+		return buffer_fault(fd, access);
+	}
+	return n;
+}
+
+long sys_read(struct guest *g, const uint64_t *a)
+{
+	struct iovec iov[IO_PIECES];
+	bool done;
+	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_WRITE, iov, &done);
+	if (done)
+		return n;
+	return host_result(n ? readv((int)a[0], iov, (int)n) : read((int)a[0], NULL, 0));
+}
+
+long sys_write(struct guest *g, const uint64_t *a)
+{
+	struct iovec iov[IO_PIECES];
+	bool done;
+	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
+	if (done)
+		return n;
+	return host_result(n ? writev((int)a[0], iov, (int)n) : write((int)a[0], NULL, 0));
+}
+
+long sys_pread64(struct guest *g, const uint64_t *a)
+{
+	struct iovec iov[IO_PIECES];
+	bool done;
+	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_WRITE, iov, &done);
+	if (done)
+		return n;
+	return host_result(n ? preadv((int)a[0], iov, (int)n, (off_t)a[3])
+			     : pread((int)a[0], NULL, 0, (off_t)a[3]));
+}
+
+long sys_pwrite64(struct guest *g, const uint64_t *a)
+{
+	struct iovec iov[IO_PIECES];
+	bool done;
+	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
+	if (done)
+		return n;
+	return host_result(n ? pwritev((int)a[0], iov, (int)n, (off_t)a[3])
+			     : pwrite((int)a[0], NULL, 0, (off_t)a[3]));
+}
+
+struct guest_iovec {
+	uint64_t base, len;
+};
+
+/* readv/writev: every segment translated; the transfer stops at the first fault. */
+static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access access)
+{
+	int fd = (int)a[0];
+	int count = (int)a[2];
+	if (!guest_fd_valid(fd))
+		return -EBADF;
+	if (count < 0 || count > IOV_MAX)
+		return -EINVAL;
+	struct guest_iovec giov[IOV_MAX];
+	if (gmem_copy_in(&g->mm, giov, a[1], (size_t)count * sizeof(giov[0])))
+		return -EFAULT;
+	struct iovec iov[IO_PIECES];
+	int n = 0;
+	uint64_t total = 0;
+	for (int i = 0; i < count; i++) {
+		if (giov[i].len > SSIZE_MAX || (total += giov[i].len) > SSIZE_MAX)
+			return -EINVAL;
+		if (!gmem_range_ok(giov[i].base, giov[i].len))
+			return -EFAULT;
+	}
+	for (int i = 0; i < count && n < IO_PIECES; i++) {
+		size_t covered;
+		int got = gmem_iov_prefix(&g->mm, giov[i].base, giov[i].len, access, iov + n,
+					  IO_PIECES - n, &covered);
+		n += got;
+		if (covered < giov[i].len)
+			break;
+	}
+	if (n == 0 && total > 0)
+		return buffer_fault(fd, access);
+	if (access == GMEM_WRITE)
+		return host_result(readv(fd, iov, n));
+	return host_result(writev(fd, iov, n));
+}
+
+long sys_readv(struct guest *g, const uint64_t *a)
+{
+	return vector_io(g, a, GMEM_WRITE);
+}
+
+long sys_writev(struct guest *g, const uint64_t *a)
+{
+	return vector_io(g, a, GMEM_READ);
+}
+
+long sys_lseek(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	if (!guest_fd_valid((int)a[0]))
+		return -EBADF;
+	return host_result(lseek((int)a[0], (off_t)a[1], (int)a[2]));
+}
+
+long sys_sendfile(struct guest *g, const uint64_t *a)
+{
+	int out = (int)a[0], in = (int)a[1];
+	if (!guest_fd_valid(out) || !guest_fd_valid(in))
+		return -EBADF;
+	off_t offset;
+	if (a[2] && gmem_copy_in(&g->mm, &offset, a[2], sizeof(offset)))
+		return -EFAULT;
+	long r = host_result(sendfile(out, in, a[2] ? &offset : NULL, a[3]));
+	if (r >= 0 && a[2] && gmem_copy_out(&g->mm, a[2], &offset, sizeof(offset)))
+		return -EFAULT;
+	return r;
+}
+
+/* Calls that take only a descriptor and integers pass straight through. */
+#define FD_CALL(name, expr)                                        \
+	long sys_##name(struct guest *g, const uint64_t *a)        \
+	{                                                          \
+		(void)g;                                           \
+		if (!guest_fd_valid((int)a[0]))                    \
+			return -EBADF;                             \
+		return host_result(expr);                          \
+	}
+
+FD_CALL(close, close((int)a[0]))
+FD_CALL(fsync, fsync((int)a[0]))
+FD_CALL(fdatasync, fdatasync((int)a[0]))
+FD_CALL(ftruncate, ftruncate((int)a[0], (off_t)a[1]))
+FD_CALL(fchmod, fchmod((int)a[0], (mode_t)a[1]))
+FD_CALL(fchown, fchown((int)a[0], (uid_t)a[1], (gid_t)a[2]))
+FD_CALL(flock, flock((int)a[0], (int)a[1]))
+FD_CALL(fchdir, fchdir((int)a[0]))

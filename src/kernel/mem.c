@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+// Memory-map calls: mmap, munmap, mprotect, brk, mremap, madvise. The
+// monitor chooses every address; private file mappings are filled by copying
+// the file into fresh anonymous memory.
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/syscall.h"
+#include "vm/layout.h"
+
+#define KNOWN_PROT (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)
+
+static int user_range(uint64_t addr, uint64_t len)
+{
+	return addr >= USER_VA_MIN && addr < USER_VA_END && len <= USER_VA_END - addr;
+}
+
+/* Copies file bytes [off, off+len) into freshly mapped guest memory. */
+static long fill_from_file(struct guest *g, int fd, uint64_t addr, uint64_t len, off_t off)
+{
+	struct iovec iov[64];
+	while (len > 0) {
+		size_t covered;
+		int n = gmem_iov_prefix(&g->mm, addr, len, GMEM_MONITOR, iov, 64, &covered);
+		if (n <= 0)
+			return -EFAULT;
+		ssize_t got = preadv(fd, iov, n, off);
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break; /* past end of file: the rest stays zero */
+		addr += (uint64_t)got;
+		len -= (uint64_t)got;
+		off += got;
+	}
+	return 0;
+}
+
+long sys_mmap(struct guest *g, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = a[1];
+	int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
+	off_t off = (off_t)a[5];
+	int type = flags & MAP_TYPE;
+
+	if (len == 0 || (off & (PAGE_SIZE - 1)) || (prot & ~KNOWN_PROT))
+		return -EINVAL;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (len > USER_VA_END)
+		return -ENOMEM;
+	len = PAGE_ALIGN_UP(len);
+
+	bool anonymous = flags & MAP_ANONYMOUS;
+	if (!anonymous) {
+		if (!guest_fd_valid(fd))
+			return -EBADF;
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		int mode = fcntl(fd, F_GETFL) & O_ACCMODE;
+		if (mode == O_WRONLY || (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
+			return -EACCES;
+		/* Writable shared file mappings need shared memory (not yet served). */
+		if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+			return -ENODEV;
+		if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+			return -ENODEV;
+	}
+	/* Shared anonymous memory behaves as private: there is no fork to share it with yet. */
+
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (!user_range(addr, len))
+			return -ENOMEM;
+		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+		    !vma_range_free(&g->mm.vmas, addr, addr + len))
+			return -EEXIST;
+	} else {
+		addr = mm_pick_address(&g->mm, addr & PAGE_MASK, len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	long err = mm_map_fixed(&g->mm, addr, len, prot, anonymous ? VMA_ANON : VMA_FILE);
+	if (!err && !anonymous)
+		err = fill_from_file(g, fd, addr, len, off);
+	if (err) {
+		mm_unmap(&g->mm, addr, len);
+		return err;
+	}
+	return (long)addr;
+}
+
+long sys_munmap(struct guest *g, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
+	if ((addr & (PAGE_SIZE - 1)) || a[1] == 0 || !user_range(addr, len))
+		return -EINVAL;
+	return mm_unmap(&g->mm, addr, len);
+}
+
+long sys_mprotect(struct guest *g, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
+	int prot = (int)a[2];
+	if ((addr & (PAGE_SIZE - 1)) || (prot & ~KNOWN_PROT) || a[1] > USER_VA_END)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!user_range(addr, len))
+		return -ENOMEM;
+	return mm_protect(&g->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+}
+
+long sys_brk(struct guest *g, const uint64_t *a)
+{
+	struct mm *mm = &g->mm;
+	uint64_t want = a[0];
+	if (want < mm->brk_start || want >= USER_MMAP_BASE)
+		return (long)mm->brk;
+	uint64_t old_end = PAGE_ALIGN_UP(mm->brk), new_end = PAGE_ALIGN_UP(want);
+	if (new_end > old_end) {
+		if (!vma_range_free(&mm->vmas, old_end, new_end) ||
+		    mm_map_fixed(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_HEAP))
+			return (long)mm->brk;
+	} else if (new_end < old_end) {
+		mm_unmap(mm, new_end, old_end - new_end);
+	}
+	mm->brk = want;
+	return (long)want;
+}
+
+/* The protection of the region at addr, if [addr, addr+len) is all mapped. */
+static int mapped_prot(struct mm *mm, uint64_t addr, uint64_t len, int *prot)
+{
+	uint64_t cursor = addr;
+	for (size_t i = vma_lower_bound(&mm->vmas, addr); cursor < addr + len; i++) {
+		if (i == mm->vmas.n || mm->vmas.v[i].start > cursor)
+			return 0;
+		if (cursor == addr)
+			*prot = mm->vmas.v[i].prot;
+		cursor = mm->vmas.v[i].end;
+	}
+	return 1;
+}
+
+long sys_mremap(struct guest *g, const uint64_t *a)
+{
+	uint64_t old = a[0], old_len = PAGE_ALIGN_UP(a[1]), new_len = PAGE_ALIGN_UP(a[2]);
+	int flags = (int)a[3];
+	if ((old & (PAGE_SIZE - 1)) || a[2] == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED))
+		return -EINVAL; /* not served yet */
+	int prot;
+	if (!user_range(old, old_len) || !mapped_prot(&g->mm, old, old_len, &prot))
+		return -EFAULT;
+	if (new_len > USER_VA_END)
+		return -ENOMEM;
+	if (new_len <= old_len) {
+		mm_unmap(&g->mm, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	if (user_range(old, new_len) && vma_range_free(&g->mm.vmas, old + old_len, old + new_len)) {
+		long err = mm_map_fixed(&g->mm, old + old_len, new_len - old_len, prot, VMA_ANON);
+		return err ? err : (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t moved = mm_pick_address(&g->mm, 0, new_len);
+	if (!moved)
+		return -ENOMEM;
+	long err = mm_map_fixed(&g->mm, moved, new_len, prot, VMA_ANON);
+	if (!err)
+		err = gmem_move(&g->mm, moved, old, old_len);
+	if (err) {
+		mm_unmap(&g->mm, moved, new_len);
+		return err;
+	}
+	mm_unmap(&g->mm, old, old_len);
+	return (long)moved;
+}
+
+long sys_madvise(struct guest *g, const uint64_t *a)
+{
+	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
+	int advice = (int)a[2], prot;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!user_range(addr, len) || !mapped_prot(&g->mm, addr, len, &prot))
+		return -ENOMEM;
+	/* Private anonymous memory reads back as zeroes after MADV_DONTNEED. */
+	if (advice == MADV_DONTNEED)
+		return mm_discard(&g->mm, addr, len);
+	return 0;
+}

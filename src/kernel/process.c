@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: Apache-2.0
+// Process-level calls: exit, identity, limits, thread-area setup and the
+// process-creation calls that a later stage serves.
+#include <sched.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kernel/syscall.h"
+#include "vm/cpu.h"
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_exit_group(struct guest *g, const uint64_t *a)
+{
+	g->exited = true;
+	g->exit_status = (int)(a[0] & 0xff);
+	return 0;
+}
+
+/* With a single thread, ending the thread ends the process. */
+long sys_exit(struct guest *g, const uint64_t *a)
+{
+	return sys_exit_group(g, a);
+}
+
+long sys_arch_prctl(struct guest *g, const uint64_t *a)
+{
+	switch ((int)a[0]) {
+	case ARCH_SET_FS:
+		if (a[1] >= (1ULL << 47))
+			return -EPERM;
+		return cpu_set_fs_base(&g->vm, a[1]);
+	case ARCH_GET_FS: {
+		uint64_t base;
+		int err = cpu_get_fs_base(&g->vm, &base);
+		if (err)
+			return err;
+		return gmem_copy_out(&g->mm, a[1], &base, sizeof(base));
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_set_tid_address(struct guest *g, const uint64_t *a)
+{
+	g->clear_child_tid = a[0];
+	return getpid();
+}
+
+long sys_set_robust_list(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
+}
+
+/* Process creation and program replacement come with the processes stage. */
+#define NOT_YET(name)                                       \
+	long sys_##name(struct guest *g, const uint64_t *a) \
+	{                                                   \
+		(void)g;                                    \
+		(void)a;                                    \
+		return -ENOSYS;                             \
+	}
+NOT_YET(fork)
+NOT_YET(vfork)
+NOT_YET(clone)
+NOT_YET(execve)
+
+long sys_wait4(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	(void)a;
+	return -ECHILD; /* a process without fork has no children */
+}
+
+long sys_uname(struct guest *g, const uint64_t *a)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[0], &u, sizeof(u));
+}
+
+long sys_sysinfo(struct guest *g, const uint64_t *a)
+{
+	struct sysinfo info;
+	if (sysinfo(&info) < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[0], &info, sizeof(info));
+}
+
+long sys_getrandom(struct guest *g, const uint64_t *a)
+{
+	size_t len = a[1] < 65536 ? a[1] : 65536; /* short reads are allowed */
+	if (!gmem_range_ok(a[0], a[1]))
+		return -EFAULT;
+	char buf[65536];
+	ssize_t n = getrandom(buf, len, (unsigned)a[2]);
+	if (n < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[0], buf, (size_t)n) ? -EFAULT : n;
+}
+
+/* Limits: the guest sees its own descriptor limit, the rest from the host. */
+static long get_limit(int resource, struct rlimit *rl)
+{
+	if (resource < 0 || resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (getrlimit(resource, rl) < 0)
+		return -errno;
+	if (resource == RLIMIT_NOFILE)
+		rl->rlim_cur = rl->rlim_max = GUEST_FD_LIMIT;
+	return 0;
+}
+
+long sys_getrlimit(struct guest *g, const uint64_t *a)
+{
+	struct rlimit rl;
+	long err = get_limit((int)a[0], &rl);
+	if (err)
+		return err;
+	return gmem_copy_out(&g->mm, a[1], &rl, sizeof(rl));
+}
+
+long sys_setrlimit(struct guest *g, const uint64_t *a)
+{
+	uint64_t args[4] = {0, a[0], a[1], 0};
+	return sys_prlimit64(g, args);
+}
+
+long sys_prlimit64(struct guest *g, const uint64_t *a)
+{
+	int pid = (int)a[0], resource = (int)a[1];
+	if (pid != 0 && pid != getpid())
+		return -ESRCH;
+	struct rlimit old;
+	long err = get_limit(resource, &old);
+	if (err)
+		return err;
+	if (a[2]) {
+		struct rlimit want;
+		if (gmem_copy_in(&g->mm, &want, a[2], sizeof(want)))
+			return -EFAULT;
+		if (want.rlim_cur > want.rlim_max)
+			return -EINVAL;
+		/* The monitor shares the host limits; only lowering is passed on. */
+		if (resource == RLIMIT_NOFILE || want.rlim_max > old.rlim_max)
+			return want.rlim_max > old.rlim_max ? -EPERM : 0;
+		if (setrlimit(resource, &want) < 0)
+			return -errno;
+	}
+	if (a[3] && gmem_copy_out(&g->mm, a[3], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sched_getaffinity(struct guest *g, const uint64_t *a)
+{
+	cpu_set_t set;
+	size_t len = a[1];
+	if (len < sizeof(long) || (len & (sizeof(long) - 1)))
+		return -EINVAL;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -errno;
+	size_t n = len < sizeof(set) ? len : sizeof(set);
+	return gmem_copy_out(&g->mm, a[2], &set, n) ? -EFAULT : (long)n;
+}
+
+long sys_sched_yield(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	(void)a;
+	return 0;
+}
+
+/* Identity: passed through from the monitor, which runs as the container's user. */
+#define ID_CALL(name, expr)                                 \
+	long sys_##name(struct guest *g, const uint64_t *a) \
+	{                                                   \
+		(void)g;                                    \
+		(void)a;                                    \
+		return (expr);                              \
+	}
+ID_CALL(getpid, getpid())
+ID_CALL(gettid, getpid())
+ID_CALL(getppid, getppid())
+ID_CALL(getuid, getuid())
+ID_CALL(geteuid, geteuid())
+ID_CALL(getgid, getgid())
+ID_CALL(getegid, getegid())
+ID_CALL(getpgrp, getpgrp())
+ID_CALL(getpgid, host_result(getpgid((pid_t)a[0])))
+ID_CALL(getsid, host_result(getsid((pid_t)a[0])))
+ID_CALL(setpgid, host_result(setpgid((pid_t)a[0], (pid_t)a[1])))
+
+long sys_getgroups(struct guest *g, const uint64_t *a)
+{
+	int size = (int)a[0];
+	if (size < 0)
+		return -EINVAL;
+	gid_t groups[NGROUPS_MAX];
+	int n = getgroups(NGROUPS_MAX, groups);
+	if (n < 0)
+		return -errno;
+	if (size == 0)
+		return n;
+	if (size < n)
+		return -EINVAL;
+	return gmem_copy_out(&g->mm, a[1], groups, (size_t)n * sizeof(gid_t)) ? -EFAULT : n;
+}
+
+static long copy_ids(struct guest *g, const uint64_t *a, const unsigned ids[3])
+{
+	for (int i = 0; i < 3; i++) {
+		if (gmem_copy_out(&g->mm, a[i], &ids[i], sizeof(ids[i])))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_getresuid(struct guest *g, const uint64_t *a)
+{
+	uid_t r, e, s;
+	getresuid(&r, &e, &s);
+	return copy_ids(g, a, (const unsigned[3]){r, e, s});
+}
+
+long sys_getresgid(struct guest *g, const uint64_t *a)
+{
+	gid_t r, e, s;
+	getresgid(&r, &e, &s);
+	return copy_ids(g, a, (const unsigned[3]){r, e, s});
+}
+
+long sys_sync(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	(void)a;
+	sync();
+	return 0;
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// The system-call table and dispatcher, plus helpers every handler shares.
+#ifndef AIRLOCK_KERNEL_SYSCALL_H
+#define AIRLOCK_KERNEL_SYSCALL_H
+
+#include <errno.h>
+#include <limits.h>
+
+#include "kernel/fdlimits.h"
+#include "kernel/guest.h"
+#include "vm/gmem.h"
+
+#define SYSCALL_COUNT 512
+
+struct syscall_desc {
+	const char *name;
+	syscall_fn fn;
+	const char *args; /* formats, see syscall_list.h */
+	char result;
+};
+
+extern const struct syscall_desc syscall_table[SYSCALL_COUNT];
+/* Names of every x86-64 system call, served or not (generated from the kernel headers). */
+extern const char *const syscall_names[SYSCALL_COUNT];
+
+/* Serves one system call; returns the value for RAX. */
+long syscall_dispatch(struct guest *g, uint64_t nr, const uint64_t *args);
+
+#define X(name, fmt, ret) long sys_##name(struct guest *g, const uint64_t *a);
+#include "kernel/syscall_list.h"
+#undef X
+
+/* A host call's result in the kernel's convention: value or -errno. */
+static inline long host_result(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+/* Copies a guest path into buf (PATH_MAX bytes); 0 or -EFAULT/-ENAMETOOLONG. */
+static inline long guest_path(struct guest *g, uint64_t gva, char *buf)
+{
+	long n = gmem_string_in(&g->mm, buf, gva, PATH_MAX);
+	return n < 0 ? n : 0;
+}
+
+/* Keeps a new host descriptor only if the guest may name it (else -EMFILE). */
+long guest_new_fd(long fd);
+
+/* A dirfd argument: AT_FDCWD or a guest descriptor. */
+static inline int guest_dirfd_valid(long fd)
+{
+	return (int)fd == -100 /* AT_FDCWD */ || guest_fd_valid((int)fd);
+}
+
+#endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+// `airlock run` from a rootfs folder: check the inputs, create the VM, enter
+// the rootfs, find and load the program, then hand over to the vCPU loop.
+// Each failure gets one line and the docker-style status for its kind.
+
+#include "monitor/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/fdlimits.h"
+#include "kernel/guest.h"
+#include "loader/elf.h"
+#include "loader/stack.h"
+#include "monitor/monitor.h"
+#include "util/log.h"
+#include "vm/cpu.h"
+#include "vm/platform.h"
+
+/* Room for the monitor's own descriptors above the guest's range. */
+#define MONITOR_FDS 64
+
+static int prepare_descriptors(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -errno;
+	if (rl.rlim_cur < GUEST_FD_LIMIT + MONITOR_FDS) {
+		if (rl.rlim_max < GUEST_FD_LIMIT + MONITOR_FDS)
+			return -EMFILE;
+		rl.rlim_cur = GUEST_FD_LIMIT + MONITOR_FDS;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -errno;
+	}
+	/* The guest starts with stdin, stdout and stderr only, as under runc. */
+	close_range(3, GUEST_FD_LIMIT - 1, 0);
+	return 0;
+}
+
+static const char *env_value(char **env, const char *name)
+{
+	size_t len = strlen(name);
+	for (; *env; env++) {
+		if (!strncmp(*env, name, len) && (*env)[len] == '=')
+			return *env + len + 1;
+	}
+	return NULL;
+}
+
+/* Status for a program that cannot be opened: 127 missing, 126 otherwise. */
+static int program_error(const char *path, int err)
+{
+	log_error("%s: %s", path, strerror(err));
+	return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+}
+
+/* Opens an executable regular file; returns the fd or -errno. */
+static int open_executable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return -EACCES;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Finds the program as the container's shell would: a name with a slash is
+ * a path, anything else is searched in the guest's PATH.
+ */
+static int find_program(const char *name, char **env, char *found, size_t size, int *status)
+{
+	if (strchr(name, '/')) {
+		snprintf(found, size, "%s", name);
+		int fd = open_executable(found);
+		if (fd < 0)
+			*status = program_error(name, -fd);
+		return fd;
+	}
+	const char *path = env_value(env, "PATH");
+	int denied = 0;
+	while (path && *name) {
+		const char *colon = strchrnul(path, ':');
+		int n = snprintf(found, size, "%.*s/%s", (int)(colon - path), path, name);
+		if (n > 0 && (size_t)n < size) {
+			int fd = open_executable(found);
+			if (fd >= 0)
+				return fd;
+			if (fd == -EACCES)
+				denied = 1;
+		}
+		path = *colon ? colon + 1 : NULL;
+	}
+	if (denied) {
+		*status = program_error(name, EACCES);
+		return -EACCES;
+	}
+	log_error("%s: executable file not found in $PATH", name);
+	*status = EXIT_NOT_FOUND;
+	return -ENOENT;
+}
+
+static int enter_rootfs(const struct launch_options *opts)
+{
+	if (chroot(opts->rootfs) < 0) {
+		log_error("entering rootfs %s: %s", opts->rootfs, strerror(errno));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	if (chdir("/") < 0 || chdir(opts->workdir ? opts->workdir : "/") < 0) {
+		log_error("working directory %s: %s", opts->workdir, strerror(errno));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	return 0;
+}
+
+/* The trace goes to the caller's stderr through a descriptor the guest cannot name. */
+static FILE *open_trace(void)
+{
+	int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (f)
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+static int load_program(struct guest *g, const struct launch_options *opts, uint64_t *entry, uint64_t *rsp)
+{
+	char path[4096];
+	int status = 0;
+	int fd = find_program(opts->argv[0], opts->env, path, sizeof(path), &status);
+	if (fd < 0)
+		return status;
+	struct elf_image image;
+	const char *why = "";
+	int err = elf_load(&g->mm, fd, &image, &why);
+	close(fd);
+	if (err == -ENOEXEC) {
+		log_error("%s: %s", opts->argv[0], why);
+		return EXIT_CANNOT_EXECUTE;
+	}
+	if (!err)
+		err = stack_build(&g->mm, &image, opts->argv, opts->env, path, rsp);
+	if (err) {
+		log_error("%s: loading: %s", opts->argv[0], strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	*entry = image.entry;
+	return 0;
+}
+
+static int start(struct guest *g, const struct launch_options *opts)
+{
+	struct stat st = {0};
+	if (stat(opts->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_error("rootfs %s: %s", opts->rootfs, strerror(S_ISDIR(st.st_mode) ? errno : ENOTDIR));
+		return EXIT_NOT_FOUND;
+	}
+	int err = prepare_descriptors();
+	if (err) {
+		log_error("descriptor limit: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	const char *why;
+	err = kvm_vm_create(&g->vm, &why);
+	if (err) {
+		log_error("%s: %s", why, strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	struct platform platform;
+	platform_probe(&platform, &g->vm);
+	err = mm_init(&g->mm, &g->vm, !platform.ring0_native);
+	if (err) {
+		log_error("guest memory: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	cpu_write_system_tables(&g->mm.pm);
+
+	int status = enter_rootfs(opts);
+	uint64_t entry = 0, rsp = 0;
+	if (!status)
+		status = load_program(g, opts, &entry, &rsp);
+	if (status)
+		return status;
+	err = cpu_setup(&g->vm, &platform, g->mm.pg.pml4);
+	if (err) {
+		log_error("setting up the vCPU: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	if (opts->strace)
+		g->trace = open_trace();
+	/* Host writes to a closed pipe must fail with EPIPE; the guest gets its SIGPIPE from the proxy. */
+	signal(SIGPIPE, SIG_IGN);
+
+	err = monitor_run(g, &platform, entry, rsp, &why);
+	if (err) {
+		log_error("monitor: %s: %s", why, strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	return g->exit_status;
+}
+
+int launch_run(const struct launch_options *opts)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	if (!g) {
+		log_error("out of memory");
+		return EXIT_AIRLOCK_FAILED;
+	}
+	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
+	int status = start(g, opts);
+	if (g->trace)
+		fclose(g->trace);
+	mm_destroy(&g->mm);
+	kvm_vm_destroy(&g->vm);
+	free(g);
+	return status;
+}

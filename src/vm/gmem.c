@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// Guest-memory translation. Each region is physically contiguous, so a range
+// maps to one host span per region it crosses.
+#include "vm/gmem.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vm/layout.h"
+
+static int allowed(const struct vma *v, enum gmem_access access)
+{
+	/* x86 pages are readable whenever present; writes need PROT_WRITE. */
+	if (access == GMEM_MONITOR)
+		return 1;
+	if (access == GMEM_WRITE)
+		return (v->prot & PROT_WRITE) != 0;
+	return (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0;
+}
+
+int gmem_range_ok(uint64_t gva, size_t len)
+{
+	return gva <= USER_VA_END && len <= USER_VA_END - gva;
+}
+
+int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+		    struct iovec *iov, int max, size_t *covered)
+{
+	*covered = 0;
+	if (!gmem_range_ok(gva, len))
+		return -EFAULT;
+	int count = 0;
+	size_t i = vma_lower_bound(&mm->vmas, gva);
+	while (len > 0 && i < mm->vmas.n) {
+		const struct vma *v = &mm->vmas.v[i];
+		if (v->start > gva || !allowed(v, access))
+			break;
+		size_t span = v->end - gva < len ? v->end - gva : len;
+		void *host = physmem_host(&mm->pm, v->gpa + (gva - v->start));
+		if (count > 0 && (char *)iov[count - 1].iov_base + iov[count - 1].iov_len == host) {
+			iov[count - 1].iov_len += span; /* physically adjacent: merge */
+		} else {
+			if (count == max)
+				break;
+			iov[count].iov_base = host;
+			iov[count].iov_len = span;
+			count++;
+		}
+		*covered += span;
+		gva += span;
+		len -= span;
+		i++;
+	}
+	return count;
+}
+
+int gmem_iov(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+	     struct iovec *iov, int max)
+{
+	size_t covered;
+	int n = gmem_iov_prefix(mm, gva, len, access, iov, max, &covered);
+	if (n < 0 || covered == len)
+		return n;
+	return n == max && vma_find(&mm->vmas, gva + covered) ? -E2BIG : -EFAULT;
+}
+
+enum { COPY_PIECES = 64 };
+
+/* Moves len bytes between guest and host; host == NULL zero-fills the guest. */
+static int transfer(struct mm *mm, uint64_t gva, char *host, size_t len, enum gmem_access access)
+{
+	struct iovec iov[COPY_PIECES];
+	while (len > 0) {
+		/* Long transfers across many regions go a window at a time. */
+		size_t chunk = len;
+		int n = gmem_iov(mm, gva, chunk, access, iov, COPY_PIECES);
+		while (n == -E2BIG) {
+			chunk /= 2;
+			n = gmem_iov(mm, gva, chunk, access, iov, COPY_PIECES);
+		}
+		if (n < 0)
+			return n;
+		for (int i = 0; i < n; i++) {
+			if (!host)
+				memset(iov[i].iov_base, 0, iov[i].iov_len);
+			else if (access != GMEM_READ)
+				memcpy(iov[i].iov_base, host, iov[i].iov_len);
+			else
+				memcpy(host, iov[i].iov_base, iov[i].iov_len);
+			if (host)
+				host += iov[i].iov_len;
+		}
+		gva += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int gmem_copy_in(struct mm *mm, void *dst, uint64_t gva, size_t len)
+{
+	return transfer(mm, gva, dst, len, GMEM_READ);
+}
+
+int gmem_copy_out(struct mm *mm, uint64_t gva, const void *src, size_t len)
+{
+	return transfer(mm, gva, (char *)src, len, GMEM_WRITE);
+}
+
+int gmem_move(struct mm *mm, uint64_t dst, uint64_t src, size_t len)
+{
+	struct iovec iov[COPY_PIECES];
+	while (len > 0) {
+		size_t chunk = len < (1 << 20) ? len : (1 << 20);
+		/* Source pieces first; destination written through a transfer. */
+		int n = gmem_iov(mm, src, chunk, GMEM_MONITOR, iov, 1);
+		if (n == -E2BIG) {
+			size_t covered;
+			gmem_iov_prefix(mm, src, chunk, GMEM_MONITOR, iov, 1, &covered);
+			chunk = covered;
+			n = 1;
+		}
+		if (n < 0)
+			return n;
+		int err = transfer(mm, dst, iov[0].iov_base, chunk, GMEM_MONITOR);
+		if (err)
+			return err;
+		dst += chunk;
+		src += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int gmem_clear(struct mm *mm, uint64_t gva, size_t len)
+{
+	return transfer(mm, gva, NULL, len, GMEM_WRITE);
+}
+
+long gmem_string_in(struct mm *mm, char *dst, uint64_t gva, size_t max)
+{
+	size_t done = 0;
+	while (done < max) {
+		const struct vma *v = vma_find(&mm->vmas, gva + done);
+		if (!v || !allowed(v, GMEM_READ) || gva + done >= USER_VA_END)
+			return -EFAULT;
+		size_t span = v->end - (gva + done);
+		if (span > max - done)
+			span = max - done;
+		const char *src = physmem_host(&mm->pm, v->gpa + (gva + done - v->start));
+		const char *nul = memchr(src, 0, span);
+		size_t take = nul ? (size_t)(nul - src) + 1 : span;
+		memcpy(dst + done, src, take);
+		done += take;
+		if (nul)
+			return (long)done - 1;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// KVM device, VM, vCPU and memslot plumbing. Descriptors are moved above the
+// guest's descriptor range so the guest can never name them.
+#include "vm/kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kernel/fdlimits.h"
+
+static int move_above_guest_fds(int fd)
+{
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return high;
+}
+
+int kvm_vm_create(struct vm *vm, const char **why)
+{
+	const char *path = getenv("AIRLOCK_KVM_DEVICE");
+	if (!path || !*path)
+		path = "/dev/kvm";
+
+	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
+	*why = "/dev/kvm";
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	vm->kvm_fd = move_above_guest_fds(fd);
+	if (vm->kvm_fd < 0)
+		goto fail;
+
+	*why = "/dev/kvm is not a KVM device";
+	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		errno = ENOTTY;
+		goto fail;
+	}
+	*why = "KVM lacks KVM_CAP_SYNC_REGS";
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0) {
+		errno = ENOTSUP;
+		goto fail;
+	}
+
+	*why = "KVM_CREATE_VM";
+	fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (fd < 0)
+		goto fail;
+	vm->vm_fd = move_above_guest_fds(fd);
+	if (vm->vm_fd < 0)
+		goto fail;
+
+	*why = "KVM_CREATE_VCPU";
+	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (fd < 0)
+		goto fail;
+	vm->vcpu_fd = move_above_guest_fds(fd);
+	if (vm->vcpu_fd < 0)
+		goto fail;
+
+	*why = "KVM_GET_VCPU_MMAP_SIZE";
+	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size <= 0)
+		goto fail;
+	vm->run_size = (size_t)size;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED) {
+		vm->run = NULL;
+		goto fail;
+	}
+	/* Registers travel in kvm_run: no GET/SET_REGS ioctl per exit. */
+	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	return 0;
+fail:;
+	int err = errno ? errno : EIO;
+	kvm_vm_destroy(vm);
+	return -err;
+}
+
+void kvm_vm_destroy(struct vm *vm)
+{
+	if (vm->run)
+		munmap(vm->run, vm->run_size);
+	if (vm->vcpu_fd >= 0)
+		close(vm->vcpu_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
+}
+
+int kvm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)host,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return -errno;
+	return 0;
+}
+
+int kvm_vcpu_run(struct vm *vm)
+{
+	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// Address-space operations behind mmap, munmap, mprotect and brk. Every
+// mapping is populated eagerly: guest-physical pages cost no host memory
+// until touched, and eager page tables avoid a page-table flush per fault.
+#include "vm/mm.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "vm/layout.h"
+
+int mm_init(struct mm *mm, struct vm *vm, bool trampoline_user_visible)
+{
+	*mm = (struct mm){0};
+	int err = physmem_init(&mm->pm, vm);
+	if (err)
+		return err;
+	err = paging_init(&mm->pg, &mm->pm, trampoline_user_visible);
+	if (err)
+		physmem_destroy(&mm->pm);
+	return err;
+}
+
+void mm_destroy(struct mm *mm)
+{
+	vma_map_free(&mm->vmas);
+	physmem_destroy(&mm->pm);
+}
+
+/* Makes addr a region boundary if it falls strictly inside one. */
+static int split_at(struct mm *mm, uint64_t addr)
+{
+	size_t i = vma_lower_bound(&mm->vmas, addr);
+	if (i < mm->vmas.n && mm->vmas.v[i].start < addr)
+		return vma_split(&mm->vmas, i, addr);
+	return 0;
+}
+
+int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+	int err = split_at(mm, addr);
+	if (!err)
+		err = split_at(mm, end);
+	if (err)
+		return err;
+	size_t i = vma_lower_bound(&mm->vmas, addr);
+	while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
+		struct vma *v = &mm->vmas.v[i];
+		paging_unmap(&mm->pg, v->start, v->end - v->start);
+		physmem_free(&mm->pm, v->gpa, v->end - v->start);
+		vma_remove(&mm->vmas, i);
+	}
+	return 0;
+}
+
+int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_kind kind)
+{
+	int err = mm_unmap(mm, addr, len);
+	if (err)
+		return err;
+	uint64_t gpa = physmem_alloc(&mm->pm, len);
+	if (!gpa)
+		return -ENOMEM;
+	struct vma vma = {.start = addr, .end = addr + len, .gpa = gpa, .prot = prot, .kind = kind};
+	err = vma_insert(&mm->vmas, vma);
+	if (err) {
+		physmem_free(&mm->pm, gpa, len);
+		return err;
+	}
+	uint64_t flags = paging_user_flags(prot);
+	if (flags)
+		err = paging_map(&mm->pg, addr, gpa, len, flags);
+	if (err)
+		mm_unmap(mm, addr, len); /* also returns the backing */
+	return err;
+}
+
+uint64_t mm_pick_address(struct mm *mm, uint64_t hint, uint64_t len)
+{
+	if (hint >= USER_VA_MIN && hint <= USER_VA_END - len && !(hint & ~PAGE_MASK) &&
+	    vma_range_free(&mm->vmas, hint, hint + len))
+		return hint;
+	/* Top-down first fit below the mmap base, as Linux does without ASLR. */
+	const struct vma *v = mm->vmas.v;
+	uint64_t ceiling = USER_MMAP_BASE;
+	size_t i = vma_lower_bound(&mm->vmas, ceiling); /* v[0..i) end at or below it */
+	if (i < mm->vmas.n && v[i].start < ceiling)
+		ceiling = v[i].start;
+	for (;;) {
+		uint64_t floor = i > 0 && v[i - 1].end > USER_VA_MIN ? v[i - 1].end : USER_VA_MIN;
+		if (ceiling >= floor && ceiling - floor >= len)
+			return ceiling - len;
+		if (i == 0)
+			return 0;
+		i--;
+		ceiling = v[i].start;
+	}
+}
+
+int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
+{
+	uint64_t end = addr + len;
+	/* The whole range must be mapped, without holes. */
+	uint64_t cursor = addr;
+	for (size_t i = vma_lower_bound(&mm->vmas, addr); cursor < end; i++) {
+		if (i == mm->vmas.n || mm->vmas.v[i].start > cursor)
+			return -ENOMEM;
+		cursor = mm->vmas.v[i].end;
+	}
+	int err = split_at(mm, addr);
+	if (!err)
+		err = split_at(mm, end);
+	if (err)
+		return err;
+	uint64_t flags = paging_user_flags(prot);
+	for (size_t i = vma_lower_bound(&mm->vmas, addr); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
+		struct vma *v = &mm->vmas.v[i];
+		v->prot = prot;
+		if (flags)
+			err = paging_map(&mm->pg, v->start, v->gpa, v->end - v->start, flags);
+		else
+			paging_unmap(&mm->pg, v->start, v->end - v->start);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int mm_discard(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+	for (size_t i = vma_lower_bound(&mm->vmas, addr); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
+		const struct vma *v = &mm->vmas.v[i];
+		uint64_t from = v->start > addr ? v->start : addr;
+		uint64_t to = v->end < end ? v->end : end;
+		madvise(physmem_host(&mm->pm, v->gpa + (from - v->start)), to - from, MADV_DONTNEED);
+	}
+	return 0;
+}

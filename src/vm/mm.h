@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// The guest's memory: region map, guest-physical backing and page tables,
+// always changed together so that they agree.
+#ifndef AIRLOCK_VM_MM_H
+#define AIRLOCK_VM_MM_H
+
+#include <stdint.h>
+
+#include "vm/paging.h"
+#include "vm/physmem.h"
+#include "vm/vma.h"
+
+struct mm {
+	struct physmem pm;
+	struct paging pg;
+	struct vma_map vmas;
+	uint64_t brk_start, brk; /* the program break, as the guest sees it */
+};
+
+/* trampoline_user_visible: see struct platform (PVM needs ring 3 to reach LSTAR). */
+int mm_init(struct mm *mm, struct vm *vm, bool trampoline_user_visible);
+void mm_destroy(struct mm *mm);
+
+/* Fresh zeroed memory at exactly [addr, addr+len), replacing what was there. */
+int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_kind kind);
+/* A free range of len bytes: at hint if possible, else the highest one below the mmap base. */
+uint64_t mm_pick_address(struct mm *mm, uint64_t hint, uint64_t len);
+int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+/* Drops the contents of [addr, addr+len): they read back as zeroes. */
+int mm_discard(struct mm *mm, uint64_t addr, uint64_t len);
+/* Returns -ENOMEM if part of the range is not mapped, as mprotect(2) does. */
+int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
+
+#endif

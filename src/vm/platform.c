@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Host probing. PVM serves ring 3 natively but emulates ring 0 and has no
+// nested-virtualization state; VMX and SVM hosts report a nested-state size.
+// The probe decides only how page-table edits reach the guest; both ways are
+// correct on hardware KVM, where deleting a memslot also flushes guest TLBs.
+#include "vm/platform.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "guest/trampoline.h"
+#include "vm/layout.h"
+
+void platform_probe(struct platform *p, struct vm *vm)
+{
+	const char *force = getenv("AIRLOCK_PLATFORM"); /* "pvm" or "hw", for testing both paths */
+	if (force && !strcmp(force, "pvm")) {
+		p->ring0_native = false;
+		return;
+	}
+	if (force && !strcmp(force, "hw")) {
+		p->ring0_native = true;
+		return;
+	}
+	p->ring0_native = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE) > 0;
+}
+
+uint64_t platform_lstar(const struct platform *p)
+{
+	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : TRAMPOLINE_VA(trampoline_syscall_gate);
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// What differs between hardware KVM (VMX/SVM) and PVM hosts, in one place.
+#ifndef AIRLOCK_VM_PLATFORM_H
+#define AIRLOCK_VM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/kvm.h"
+
+struct platform {
+	/*
+	 * Hardware KVM (VMX/SVM): ring 0 runs natively, SYSCALL enters ring 0
+	 * at LSTAR, and edited page tables are made visible by a CR3 reload
+	 * in the trampoline.
+	 *
+	 * PVM: ring 0 is emulated and CR3 writes shut the vCPU down, so the
+	 * page-table memslot is deleted and re-added instead; SYSCALL jumps to
+	 * LSTAR without leaving ring 3, so LSTAR points at a user-visible,
+	 * read-only ud2 whose #UD brings the call into ring 0.
+	 */
+	bool ring0_native;
+};
+
+/* Where SYSCALL lands. */
+uint64_t platform_lstar(const struct platform *p);
+
+void platform_probe(struct platform *p, struct vm *vm);
+
+#endif

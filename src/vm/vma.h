@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// The guest's region map: sorted, non-overlapping virtual ranges, each backed
+// by one contiguous guest-physical range.
+#ifndef AIRLOCK_VM_VMA_H
+#define AIRLOCK_VM_VMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum vma_kind { VMA_ANON, VMA_FILE, VMA_HEAP, VMA_STACK };
+
+struct vma {
+	uint64_t start, end; /* guest-virtual, page aligned, end exclusive */
+	uint64_t gpa;        /* guest-physical address of start */
+	int prot;            /* PROT_* */
+	enum vma_kind kind;
+};
+
+struct vma_map {
+	struct vma *v;
+	size_t n, cap;
+};
+
+void vma_map_free(struct vma_map *map);
+
+/* Index of the region containing addr, or of the first region above it (n if none). */
+size_t vma_lower_bound(const struct vma_map *map, uint64_t addr);
+/* The region containing addr, or NULL. */
+struct vma *vma_find(const struct vma_map *map, uint64_t addr);
+
+/* Inserts a region that overlaps none. Returns 0 or -ENOMEM. */
+int vma_insert(struct vma_map *map, struct vma vma);
+/* Splits region i at addr (strictly inside it). Returns 0 or -ENOMEM. */
+int vma_split(struct vma_map *map, size_t i, uint64_t addr);
+void vma_remove(struct vma_map *map, size_t i);
+
+/* True when [start, end) meets no region. */
+int vma_range_free(const struct vma_map *map, uint64_t start, uint64_t end);
+
+#endif
