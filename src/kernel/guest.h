@@ -32,6 +32,7 @@ struct guest {
 	uint64_t sigmask;
 	stack_t altstack;
 	uint64_t clear_child_tid;
+	char comm[16];          /* the thread name (prctl PR_SET_NAME) */
 	uint8_t enosys_reported[512 / 8];
 };
 

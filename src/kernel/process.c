@@ -2,6 +2,8 @@
 // Process-level calls: exit, identity, limits, thread-area setup and the
 // process-creation calls that a later stage serves.
 #include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -246,4 +248,27 @@ long sys_sync(struct guest *g, const uint64_t *a)
 	(void)a;
 	sync();
 	return 0;
+}
+
+/* prctl: the thread name is the guest's own; other options are refused. */
+long sys_prctl(struct guest *g, const uint64_t *a)
+{
+	switch ((int)a[0]) {
+	case PR_SET_NAME: {
+		char name[sizeof(g->comm)];
+		long n = gmem_string_in(&g->mm, name, a[1], sizeof(name));
+		if (n == -EFAULT)
+			return -EFAULT;
+		/* Longer names are cut to 15 bytes, as Linux does. */
+		if (n < 0 && gmem_copy_in(&g->mm, name, a[1], sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+		memcpy(g->comm, name, sizeof(name));
+		return 0;
+	}
+	case PR_GET_NAME:
+		return gmem_copy_out(&g->mm, a[1], g->comm, sizeof(g->comm));
+	default:
+		return -EINVAL;
+	}
 }

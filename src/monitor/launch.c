@@ -156,6 +156,11 @@ static int load_program(struct guest *g, const struct launch_options *opts, uint
 		return EXIT_AIRLOCK_FAILED;
 	}
 	*entry = image.entry;
+	/* The thread name starts as the program's base name, cut to 15 bytes. */
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strnlen(base, sizeof(g->comm) - 1);
+	memcpy(g->comm, base, len);
+	g->comm[len] = 0;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct physmem {
 	size_t nfree, free_cap;
 };
 
+/* vm may be NULL: memory that no VM sees, for unit tests. */
 int physmem_init(struct physmem *pm, struct vm *vm);
 void physmem_destroy(struct physmem *pm);
 
