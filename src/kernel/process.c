@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Process-level calls: exit, identity, limits, thread-area setup and the
-// process-creation calls that a later stage serves.
+// Process-level calls: exit, identity, limits and thread-area setup.
+// (fork, clone and execve are not served yet: they fall to ENOSYS.)
 #include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -62,19 +62,6 @@ long sys_set_robust_list(struct guest *g, const uint64_t *a)
 	(void)g;
 	return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
 }
-
-/* Process creation and program replacement come with the processes stage. */
-#define NOT_YET(name)                                       \
-	long sys_##name(struct guest *g, const uint64_t *a) \
-	{                                                   \
-		(void)g;                                    \
-		(void)a;                                    \
-		return -ENOSYS;                             \
-	}
-NOT_YET(fork)
-NOT_YET(vfork)
-NOT_YET(clone)
-NOT_YET(execve)
 
 long sys_wait4(struct guest *g, const uint64_t *a)
 {
