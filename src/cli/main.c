@@ -24,7 +24,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		log_error("no command given (see 'airlock --help')");
 		return EXIT_AIRLOCK_FAILED;
 	}
 	const char *cmd = argv[1];

@@ -20,16 +20,21 @@
 			return path_err_;                     \
 	} while (0)
 
-#define CHECK_DIRFD(fd)                      \
-	do {                                 \
-		if (!guest_dirfd_valid(fd)) \
-			return -EBADF;       \
+/*
+ * Declares `char name[PATH_MAX]` for a path resolved against dirfd. As in
+ * Linux, the path is copied first and the descriptor matters only for a
+ * relative (or empty) path; an absolute path ignores it.
+ */
+#define PATH_AT(name, dirfd, gva)                                     \
+	PATH_ARG(name, gva);                                          \
+	do {                                                          \
+		if (name[0] != '/' && !guest_dirfd_valid(dirfd))      \
+			return -EBADF;                                \
 	} while (0)
 
 static long do_openat(struct guest *g, long dirfd, uint64_t path_gva, long flags, long mode)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return guest_new_fd(openat((int)dirfd, path, (int)flags, (mode_t)mode));
 }
 
@@ -50,8 +55,7 @@ long sys_creat(struct guest *g, const uint64_t *a)
 
 static long do_fstatat(struct guest *g, long dirfd, uint64_t path_gva, uint64_t buf, int flags)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	struct stat st;
 	if (fstatat((int)dirfd, path, &st, flags) < 0)
 		return -errno;
@@ -75,8 +79,7 @@ long sys_lstat(struct guest *g, const uint64_t *a)
 
 long sys_statx(struct guest *g, const uint64_t *a)
 {
-	CHECK_DIRFD((int)a[0]);
-	PATH_ARG(path, a[1]);
+	PATH_AT(path, (int)a[0], a[1]);
 	struct statx st;
 	if (syscall(SYS_statx, (int)a[0], path, (int)a[2], (unsigned)a[3], &st) < 0)
 		return -errno;
@@ -94,8 +97,7 @@ long sys_statfs(struct guest *g, const uint64_t *a)
 
 static long do_faccessat(struct guest *g, long dirfd, uint64_t path_gva, long mode, long flags)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(syscall(SYS_faccessat2, (int)dirfd, path, (int)mode, (int)flags));
 }
 
@@ -116,8 +118,7 @@ long sys_faccessat2(struct guest *g, const uint64_t *a)
 
 static long do_readlinkat(struct guest *g, long dirfd, uint64_t path_gva, uint64_t buf, long size)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	if ((int)size <= 0)
 		return -EINVAL;
 	char target[PATH_MAX];
@@ -141,8 +142,7 @@ long sys_readlinkat(struct guest *g, const uint64_t *a)
 
 static long do_mkdirat(struct guest *g, long dirfd, uint64_t path_gva, long mode)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(mkdirat((int)dirfd, path, (mode_t)mode));
 }
 
@@ -158,8 +158,7 @@ long sys_mkdirat(struct guest *g, const uint64_t *a)
 
 static long do_unlinkat(struct guest *g, long dirfd, uint64_t path_gva, long flags)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(unlinkat((int)dirfd, path, (int)flags));
 }
 
@@ -181,10 +180,8 @@ long sys_unlinkat(struct guest *g, const uint64_t *a)
 static long do_renameat2(struct guest *g, long olddir, uint64_t old_gva, long newdir, uint64_t new_gva,
 			 long flags)
 {
-	CHECK_DIRFD(olddir);
-	CHECK_DIRFD(newdir);
-	PATH_ARG(from, old_gva);
-	PATH_ARG(to, new_gva);
+	PATH_AT(from, olddir, old_gva);
+	PATH_AT(to, newdir, new_gva);
 	return host_result(syscall(SYS_renameat2, (int)olddir, from, (int)newdir, to, (unsigned)flags));
 }
 
@@ -206,10 +203,8 @@ long sys_renameat2(struct guest *g, const uint64_t *a)
 static long do_linkat(struct guest *g, long olddir, uint64_t old_gva, long newdir, uint64_t new_gva,
 		      long flags)
 {
-	CHECK_DIRFD(olddir);
-	CHECK_DIRFD(newdir);
-	PATH_ARG(from, old_gva);
-	PATH_ARG(to, new_gva);
+	PATH_AT(from, olddir, old_gva);
+	PATH_AT(to, newdir, new_gva);
 	return host_result(linkat((int)olddir, from, (int)newdir, to, (int)flags));
 }
 
@@ -225,9 +220,8 @@ long sys_linkat(struct guest *g, const uint64_t *a)
 
 static long do_symlinkat(struct guest *g, uint64_t target_gva, long dirfd, uint64_t path_gva)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(target, target_gva);
-	PATH_ARG(path, path_gva);
+	PATH_ARG(target, target_gva); /* stored in the link, never resolved here */
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(symlinkat(target, (int)dirfd, path));
 }
 
@@ -243,8 +237,7 @@ long sys_symlinkat(struct guest *g, const uint64_t *a)
 
 static long do_fchmodat(struct guest *g, long dirfd, uint64_t path_gva, long mode)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(fchmodat((int)dirfd, path, (mode_t)mode, 0));
 }
 
@@ -260,8 +253,7 @@ long sys_fchmodat(struct guest *g, const uint64_t *a)
 
 static long do_fchownat(struct guest *g, long dirfd, uint64_t path_gva, long uid, long gid, long flags)
 {
-	CHECK_DIRFD(dirfd);
-	PATH_ARG(path, path_gva);
+	PATH_AT(path, dirfd, path_gva);
 	return host_result(fchownat((int)dirfd, path, (uid_t)uid, (gid_t)gid, (int)flags));
 }
 
@@ -283,14 +275,18 @@ long sys_fchownat(struct guest *g, const uint64_t *a)
 long sys_utimensat(struct guest *g, const uint64_t *a)
 {
 	int dirfd = (int)a[0];
-	CHECK_DIRFD(dirfd);
 	struct timespec times[2];
 	if (a[2] && gmem_copy_in(&g->mm, times, a[2], sizeof(times)))
 		return -EFAULT;
-	/* A NULL path is futimens(): it names dirfd itself. */
-	if (!a[1])
+	/* A NULL path is futimens(): it names dirfd itself (never the cwd). */
+	if (!a[1]) {
+		if (dirfd == AT_FDCWD)
+			return -EFAULT;
+		if (!guest_fd_valid(dirfd))
+			return -EBADF;
 		return host_result(syscall(SYS_utimensat, dirfd, NULL, a[2] ? times : NULL, (int)a[3]));
-	PATH_ARG(path, a[1]);
+	}
+	PATH_AT(path, dirfd, a[1]);
 	return host_result(utimensat(dirfd, path, a[2] ? times : NULL, (int)a[3]));
 }
 

@@ -12,6 +12,15 @@
 
 #define KNOWN_PROT (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)
 
+/* Rounds a length up to pages; false when it cannot fit in user space. */
+static bool page_len(uint64_t len, uint64_t *out)
+{
+	if (len > USER_VA_END)
+		return false;
+	*out = PAGE_ALIGN_UP(len);
+	return true;
+}
+
 static int user_range(uint64_t addr, uint64_t len)
 {
 	return addr >= USER_VA_MIN && addr < USER_VA_END && len <= USER_VA_END - addr;
@@ -49,9 +58,8 @@ long sys_mmap(struct guest *g, const uint64_t *a)
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (len > USER_VA_END)
+	if (!page_len(len, &len))
 		return -ENOMEM;
-	len = PAGE_ALIGN_UP(len);
 
 	bool anonymous = flags & MAP_ANONYMOUS;
 	if (!anonymous) {
@@ -96,18 +104,20 @@ long sys_mmap(struct guest *g, const uint64_t *a)
 
 long sys_munmap(struct guest *g, const uint64_t *a)
 {
-	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
-	if ((addr & (PAGE_SIZE - 1)) || a[1] == 0 || !user_range(addr, len))
+	uint64_t addr = a[0], len;
+	if ((addr & (PAGE_SIZE - 1)) || a[1] == 0 || !page_len(a[1], &len) || !user_range(addr, len))
 		return -EINVAL;
 	return mm_unmap(&g->mm, addr, len);
 }
 
 long sys_mprotect(struct guest *g, const uint64_t *a)
 {
-	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
+	uint64_t addr = a[0], len;
 	int prot = (int)a[2];
-	if ((addr & (PAGE_SIZE - 1)) || (prot & ~KNOWN_PROT) || a[1] > USER_VA_END)
+	if ((addr & (PAGE_SIZE - 1)) || (prot & ~KNOWN_PROT))
 		return -EINVAL;
+	if (!page_len(a[1], &len))
+		return -ENOMEM;
 	if (len == 0)
 		return 0;
 	if (!user_range(addr, len))
@@ -149,17 +159,17 @@ static int mapped_prot(struct mm *mm, uint64_t addr, uint64_t len, int *prot)
 
 long sys_mremap(struct guest *g, const uint64_t *a)
 {
-	uint64_t old = a[0], old_len = PAGE_ALIGN_UP(a[1]), new_len = PAGE_ALIGN_UP(a[2]);
+	uint64_t old = a[0], old_len, new_len;
 	int flags = (int)a[3];
 	if ((old & (PAGE_SIZE - 1)) || a[2] == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+		return -EINVAL;
+	if (!page_len(a[1], &old_len) || !page_len(a[2], &new_len))
 		return -EINVAL;
 	if ((flags & MREMAP_FIXED))
 		return -EINVAL; /* not served yet */
 	int prot;
 	if (!user_range(old, old_len) || !mapped_prot(&g->mm, old, old_len, &prot))
 		return -EFAULT;
-	if (new_len > USER_VA_END)
-		return -ENOMEM;
 	if (new_len <= old_len) {
 		mm_unmap(&g->mm, old + new_len, old_len - new_len);
 		return (long)old;
@@ -186,9 +196,9 @@ long sys_mremap(struct guest *g, const uint64_t *a)
 
 long sys_madvise(struct guest *g, const uint64_t *a)
 {
-	uint64_t addr = a[0], len = PAGE_ALIGN_UP(a[1]);
+	uint64_t addr = a[0], len;
 	int advice = (int)a[2], prot;
-	if (addr & (PAGE_SIZE - 1))
+	if ((addr & (PAGE_SIZE - 1)) || !page_len(a[1], &len))
 		return -EINVAL;
 	if (len == 0)
 		return 0;

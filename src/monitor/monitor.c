@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "guest/trampoline.h"
@@ -87,16 +86,8 @@ static int serve_exception(struct guest *g, const struct platform *platform, uns
 		serve_syscall(g, platform, frame->rsp);
 		return 0;
 	}
+	vector = platform_fault_vector(platform, &g->mm, frame->rip, vector);
 	int sig = fault_signal(vector);
-	if (getenv("AIRLOCK_DEBUG")) {
-		uint64_t *w = physmem_host(&g->mm.pm, regs->rsp);
-		uint64_t cr2 = 0;
-		cpu_get_cr2(&g->vm, &cr2);
-		fprintf(stderr, "DEBUG vec %u rsp %llx rip %llx cr2 %llx: %llx %llx %llx %llx %llx %llx\n", vector,
-			(unsigned long long)regs->rsp, (unsigned long long)regs->rip, (unsigned long long)cr2,
-			(unsigned long long)w[0], (unsigned long long)w[1], (unsigned long long)w[2],
-			(unsigned long long)w[3], (unsigned long long)w[4], (unsigned long long)w[5]);
-	}
 	if (g->trace) {
 		uint64_t addr = frame->rip;
 		if (vector == 14)

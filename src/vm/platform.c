@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 
 #include "guest/trampoline.h"
+#include "vm/gmem.h"
 #include "vm/layout.h"
 
 void platform_probe(struct platform *p, struct vm *vm)
@@ -29,4 +30,13 @@ void platform_probe(struct platform *p, struct vm *vm)
 uint64_t platform_lstar(const struct platform *p)
 {
 	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : TRAMPOLINE_VA(trampoline_syscall_gate);
+}
+
+unsigned platform_fault_vector(const struct platform *p, struct mm *mm, uint64_t rip, unsigned vector)
+{
+	enum { UD = 6, GP = 13, INT_IMM8 = 0xcd };
+	unsigned char opcode;
+	if (!p->ring0_native && vector == UD && gmem_copy_in(mm, &opcode, rip, 1) == 0 && opcode == INT_IMM8)
+		return GP;
+	return vector;
 }

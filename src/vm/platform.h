@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vm/kvm.h"
+#include "vm/mm.h"
 
 struct platform {
 	/*
@@ -24,6 +25,13 @@ struct platform {
 
 /* Where SYSCALL lands. */
 uint64_t platform_lstar(const struct platform *p);
+
+/*
+ * The exception vector the hardware would have raised. PVM emulates `int N`
+ * from ring 3 and reports #UD where the CPU raises #GP (the gate's DPL is 0),
+ * so an `int N` at rip is reported as #GP there.
+ */
+unsigned platform_fault_vector(const struct platform *p, struct mm *mm, uint64_t rip, unsigned vector);
 
 void platform_probe(struct platform *p, struct vm *vm);
 
