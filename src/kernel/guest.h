@@ -32,7 +32,8 @@ struct guest {
 	uint64_t sigmask;
 	stack_t altstack;
 	uint64_t clear_child_tid;
-	char comm[16];          /* the thread name (prctl PR_SET_NAME) */
+	char comm[16];
+	uint64_t retried_fault, retried_rip; /* last page fault retried as spurious */          /* the thread name (prctl PR_SET_NAME) */
 	uint8_t enosys_reported[512 / 8];
 };
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "guest/trampoline.h"
 #include "kernel/syscall.h"
@@ -33,9 +34,9 @@ static void return_to_user(struct guest *g, const struct platform *platform, uin
 	};
 	regs->rsp = SYS_IRET_FRAME;
 	regs->rip = TRAMPOLINE_VA(trampoline_iret);
-	if (g->mm.pg.dirty && platform->ring0_native) {
+	if (g->mm.pg.stale && platform->ring0_native) {
 		regs->rip = TRAMPOLINE_VA(trampoline_flush_iret);
-		g->mm.pg.dirty = false;
+		g->mm.pg.stale = false;
 	}
 	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }
@@ -46,6 +47,7 @@ static void serve_syscall(struct guest *g, const struct platform *platform, uint
 	struct kvm_regs *regs = &g->vm.run->s.regs.regs;
 	const uint64_t args[6] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9};
 	uint64_t rip = regs->rcx, rflags = regs->r11;
+	g->retried_fault = g->retried_rip = 0;
 	regs->rax = (uint64_t)syscall_dispatch(g, regs->rax, args);
 	if (!g->exited)
 		return_to_user(g, platform, rip, rflags, user_rsp);
@@ -68,6 +70,33 @@ static bool has_error_code(unsigned vector)
 	       vector == 29 || vector == 30;
 }
 
+#define PF_WRITE (1U << 1)
+#define PF_FETCH (1U << 4)
+
+/*
+ * A page fault on memory the region map allows is a stale translation: a
+ * permission was raised or a page filled in without a flush (see
+ * paging.h). Flush and run the instruction again, once per fault site.
+ */
+static bool retry_spurious_fault(struct guest *g, const struct platform *platform,
+				 const struct iret_frame *frame)
+{
+	uint64_t cr2;
+	uint64_t error = *((const uint64_t *)frame - 1);
+	if (cpu_get_cr2(&g->vm, &cr2))
+		return false;
+	const struct vma *v = vma_find(&g->mm.vmas, cr2);
+	int need = (error & PF_WRITE) ? PROT_WRITE : (error & PF_FETCH) ? PROT_EXEC
+									: PROT_READ | PROT_WRITE | PROT_EXEC;
+	if (!v || !(v->prot & need) || (g->retried_fault == cr2 && g->retried_rip == frame->rip))
+		return false;
+	g->retried_fault = cr2;
+	g->retried_rip = frame->rip;
+	g->mm.pg.stale = true;
+	return_to_user(g, platform, frame->rip, frame->rflags, frame->rsp);
+	return true;
+}
+
 static int serve_exception(struct guest *g, const struct platform *platform, unsigned vector,
 			   const char **why)
 {
@@ -86,6 +115,8 @@ static int serve_exception(struct guest *g, const struct platform *platform, uns
 		serve_syscall(g, platform, frame->rsp);
 		return 0;
 	}
+	if (vector == 14 && retry_spurious_fault(g, platform, frame))
+		return 0;
 	vector = platform_fault_vector(platform, &g->mm, frame->rip, vector);
 	int sig = fault_signal(vector);
 	if (g->trace) {
@@ -106,21 +137,21 @@ int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry
 	struct kvm_run *run = g->vm.run;
 	return_to_user(g, platform, entry, 0, rsp);
 	int err = physmem_sync_sys_slot(&g->mm.pm);
-	g->mm.pg.dirty = false;
+	g->mm.pg.stale = false;
 	if (err) {
 		*why = "registering the page tables";
 		return err;
 	}
 	while (!g->exited) {
 		/* On PVM the guest sees edited page tables only through a fresh memslot. */
-		if ((g->mm.pg.dirty && !platform->ring0_native) ||
+		if ((g->mm.pg.stale && !platform->ring0_native) ||
 		    g->mm.pm.sys_used > g->mm.pm.sys_slot_size) {
 			err = physmem_sync_sys_slot(&g->mm.pm);
 			if (err) {
 				*why = "updating the page tables";
 				return err;
 			}
-			g->mm.pg.dirty = false;
+			g->mm.pg.stale = false;
 		}
 		err = kvm_vcpu_run(&g->vm);
 		run->kvm_dirty_regs = 0;

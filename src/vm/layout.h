@@ -31,7 +31,7 @@
 /* Guest-physical memory for the program: a window above the system area. */
 #define USER_PHYS_BASE SYS_RESERVE
 #define USER_PHYS_WINDOW (64ULL << 30)
-#define USER_FIRST_SLOT_SIZE (32ULL << 20)
+#define USER_FIRST_SLOT_SIZE (4ULL << 20)
 
 /* Guest-virtual layout for the program, as Linux lays it out without ASLR. */
 #define USER_VA_MIN 0x10000ULL              /* vm.mmap_min_addr */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Page-table construction. The monitor writes entries through its own
-// mapping of the system area and marks the tables dirty; the vCPU loop makes
-// the change visible before the guest runs again (see vm/platform.c).
+// mapping of the system area; when a present entry changes it marks the
+// tables stale and the vCPU loop flushes the guest's translations before it
+// runs again (how depends on the host, see vm/platform.h).
 #include "vm/paging.h"
 
 #include <errno.h>
@@ -45,12 +46,13 @@ int paging_map(struct paging *pg, uint64_t va, uint64_t gpa, uint64_t len, uint6
 			return -ENOMEM;
 		/* Fill the rest of this table in one go. */
 		for (unsigned i = (va >> 12) & 511; i < 512 && va < end; i++) {
+			if (pt[i] & PTE_PRESENT)
+				pg->stale = true;
 			pt[i] = gpa | flags;
 			va += PAGE_SIZE;
 			gpa += PAGE_SIZE;
 		}
 	}
-	pg->dirty = true;
 	return 0;
 }
 
@@ -64,11 +66,12 @@ void paging_unmap(struct paging *pg, uint64_t va, uint64_t len)
 			continue;
 		}
 		for (unsigned i = (va >> 12) & 511; i < 512 && va < end; i++) {
+			if (pt[i] & PTE_PRESENT)
+				pg->stale = true;
 			pt[i] = 0;
 			va += PAGE_SIZE;
 		}
 	}
-	pg->dirty = true;
 }
 
 uint64_t paging_user_flags(int prot)

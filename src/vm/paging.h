@@ -16,7 +16,12 @@
 struct paging {
 	struct physmem *pm;
 	uint64_t pml4; /* gpa of the root table: the guest's CR3 */
-	bool dirty;    /* entries changed since the guest last saw them */
+	/*
+	 * A present entry was removed or changed since the guest last had its
+	 * translations flushed. Filling entries that were not present needs no
+	 * flush: neither TLBs nor shadow page tables cache absent entries.
+	 */
+	bool stale;
 };
 
 /*
