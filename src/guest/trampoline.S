@@ -7,18 +7,20 @@
 // hosts, so each path is a single instruction long.
 //
 // On PVM hosts SYSCALL does not leave ring 3: it only jumps to LSTAR. There
-// LSTAR points at trampoline_syscall_gate, whose ud2 raises #UD, and
-// exceptions do enter ring 0; the monitor recognises a #UD at the gate as a
-// system call (see vm/platform.h).
+// LSTAR points at trampoline_syscall_gate, which writes to the doorbell page
+// (an MMIO exit); the monitor serves the call and resumes ring 3 directly at
+// the user's RIP, with no ring-0 code on the way (see vm/platform.h).
 // The bytes are copied into the guest at SYS_TRAMPOLINE; they must stay
 // position-independent.
 
 #define PORT_SYSCALL 0x70
+#define SYS_DOORBELL 0x9000
 #define PORT_EXCEPTION_BASE 0x80
 
 	.section .rodata
 	.globl trampoline_start, trampoline_end
-	.globl trampoline_syscall, trampoline_syscall_gate, trampoline_iret, trampoline_flush_iret
+	.globl trampoline_syscall, trampoline_syscall_gate, trampoline_syscall_gate_end
+	.globl trampoline_iret, trampoline_flush_iret
 	.globl trampoline_exceptions
 	.code64
 
@@ -28,6 +30,8 @@ trampoline_syscall:            // LSTAR: RCX = user RIP, R11 = user RFLAGS
 	ud2                    // never reached: the monitor always moves RIP
 
 trampoline_syscall_gate:       // PVM's LSTAR, still in ring 3
+	movb %al, SYS_DOORBELL
+trampoline_syscall_gate_end:   // RIP after the doorbell write
 	ud2
 
 trampoline_iret:

@@ -4,7 +4,8 @@
 #define AIRLOCK_GUEST_TRAMPOLINE_H
 
 extern const unsigned char trampoline_start[], trampoline_end[];
-extern const unsigned char trampoline_syscall[], trampoline_syscall_gate[], trampoline_iret[];
+extern const unsigned char trampoline_syscall[], trampoline_syscall_gate[], trampoline_syscall_gate_end[];
+extern const unsigned char trampoline_iret[];
 extern const unsigned char trampoline_flush_iret[], trampoline_exceptions[];
 
 #define TRAMPOLINE_STUB_SIZE 4

@@ -41,16 +41,27 @@ static void return_to_user(struct guest *g, const struct platform *platform, uin
 	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }
 
-/* SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. */
-static void serve_syscall(struct guest *g, const struct platform *platform, uint64_t user_rsp)
+/*
+ * SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. From the
+ * ring-0 entry the return is an iretq; from the PVM doorbell the vCPU is
+ * still in ring 3 on the user's stack, so the registers are simply set.
+ */
+static void serve_syscall(struct guest *g, const struct platform *platform, bool in_ring3)
 {
 	struct kvm_regs *regs = &g->vm.run->s.regs.regs;
 	const uint64_t args[6] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9};
 	uint64_t rip = regs->rcx, rflags = regs->r11;
 	g->retried_fault = g->retried_rip = 0;
 	regs->rax = (uint64_t)syscall_dispatch(g, regs->rax, args);
-	if (!g->exited)
-		return_to_user(g, platform, rip, rflags, user_rsp);
+	if (g->exited)
+		return;
+	if (!in_ring3) {
+		return_to_user(g, platform, rip, rflags, regs->rsp);
+		return;
+	}
+	regs->rip = rip;
+	regs->rflags = (rflags & USER_RFLAGS) | RFLAGS_FIXED;
+	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }
 
 static int fault_signal(unsigned vector)
@@ -111,10 +122,6 @@ static int serve_exception(struct guest *g, const struct platform *platform, uns
 		*why = "exception inside the trampoline";
 		return -EIO;
 	}
-	if (vector == 6 && frame->rip == TRAMPOLINE_VA(trampoline_syscall_gate) && !platform->ring0_native) {
-		serve_syscall(g, platform, frame->rsp);
-		return 0;
-	}
 	if (vector == 14 && retry_spurious_fault(g, platform, frame))
 		return 0;
 	vector = platform_fault_vector(platform, &g->mm, frame->rip, vector);
@@ -161,6 +168,13 @@ int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry
 			*why = "KVM_RUN";
 			return err;
 		}
+		if (run->exit_reason == KVM_EXIT_MMIO) {
+			if (platform_is_syscall_doorbell(platform, run))
+				serve_syscall(g, platform, true);
+			else /* the guest touched the doorbell itself: unmapped memory on Linux */
+				guest_kill(g, SIGSEGV);
+			continue;
+		}
 		if (run->exit_reason != KVM_EXIT_IO) {
 			static char reason[64];
 			snprintf(reason, sizeof(reason), "unexpected VM exit %u", run->exit_reason);
@@ -169,7 +183,7 @@ int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry
 		}
 		unsigned port = run->io.port;
 		if (port == PORT_SYSCALL)
-			serve_syscall(g, platform, run->s.regs.regs.rsp);
+			serve_syscall(g, platform, false);
 		else if (port >= PORT_EXCEPTION_BASE && port < PORT_EXCEPTION_BASE + 32)
 			err = serve_exception(g, platform, port - PORT_EXCEPTION_BASE, why);
 		else {

@@ -22,6 +22,14 @@
 #define SYS_KSTACK_BOTTOM 0x5000ULL
 #define SYS_KSTACK_TOP 0x8000ULL
 #define SYS_FIXED_END 0x8000ULL       /* end of the identity-mapped part */
+/*
+ * PVM only: the system-call doorbell. A user-visible, writable page whose
+ * guest-physical address has no memslot, so a write to it is an MMIO exit
+ * and never changes memory (see vm/platform.h).
+ */
+#define SYS_DOORBELL 0x9000ULL
+#define SYS_DOORBELL_GPA (SYS_RESERVE - PAGE_SIZE)
+#define SYS_PT_LIMIT (SYS_RESERVE - (1ULL << 20)) /* page tables stay below the doorbell */
 #define SYS_PT_POOL 0x10000ULL        /* first page-table page (the PML4) */
 #define SYS_RESERVE (256ULL << 20)    /* host reservation for the system slot */
 

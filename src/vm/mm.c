@@ -9,13 +9,13 @@
 
 #include "vm/layout.h"
 
-int mm_init(struct mm *mm, struct vm *vm, bool trampoline_user_visible)
+int mm_init(struct mm *mm, struct vm *vm, bool pvm_gates)
 {
 	*mm = (struct mm){0};
 	int err = physmem_init(&mm->pm, vm);
 	if (err)
 		return err;
-	err = paging_init(&mm->pg, &mm->pm, trampoline_user_visible);
+	err = paging_init(&mm->pg, &mm->pm, pvm_gates);
 	if (err)
 		physmem_destroy(&mm->pm);
 	return err;

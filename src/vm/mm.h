@@ -17,8 +17,8 @@ struct mm {
 	uint64_t brk_start, brk; /* the program break, as the guest sees it */
 };
 
-/* trampoline_user_visible: see struct platform (PVM needs ring 3 to reach LSTAR). */
-int mm_init(struct mm *mm, struct vm *vm, bool trampoline_user_visible);
+/* pvm_gates: map the PVM system-call gate and doorbell (see struct platform). */
+int mm_init(struct mm *mm, struct vm *vm, bool pvm_gates);
 void mm_destroy(struct mm *mm);
 
 /* Fresh zeroed memory at exactly [addr, addr+len), replacing what was there. */

@@ -86,7 +86,7 @@ uint64_t paging_user_flags(int prot)
 	return flags;
 }
 
-int paging_init(struct paging *pg, struct physmem *pm, bool trampoline_user_visible)
+int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 {
 	*pg = (struct paging){.pm = pm};
 	pg->pml4 = physmem_alloc_sys_page(pm);
@@ -97,7 +97,7 @@ int paging_init(struct paging *pg, struct physmem *pm, bool trampoline_user_visi
 		uint64_t start, end, flags;
 	} sys[] = {
 		{SYS_GDT, SYS_TRAMPOLINE, PTE_PRESENT | PTE_NX},
-		{SYS_TRAMPOLINE, SYS_KSTACK_BOTTOM, PTE_PRESENT | (trampoline_user_visible ? PTE_USER : 0)},
+		{SYS_TRAMPOLINE, SYS_KSTACK_BOTTOM, PTE_PRESENT | (pvm_gates ? PTE_USER : 0)},
 		{SYS_KSTACK_BOTTOM, SYS_KSTACK_TOP, PTE_PRESENT | PTE_WRITE | PTE_NX},
 	};
 	for (unsigned i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
@@ -105,5 +105,8 @@ int paging_init(struct paging *pg, struct physmem *pm, bool trampoline_user_visi
 		if (err)
 			return err;
 	}
+	if (pvm_gates)
+		return paging_map(pg, SYS_DOORBELL, SYS_DOORBELL_GPA, PAGE_SIZE,
+				  PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);
 	return 0;
 }

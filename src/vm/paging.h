@@ -25,10 +25,11 @@ struct paging {
 };
 
 /*
- * Builds the root and maps the system structures supervisor-only; the
- * trampoline page is read-only and, when asked, visible to ring 3.
+ * Builds the root and maps the system structures supervisor-only. With
+ * pvm_gates, the read-only trampoline is visible to ring 3 and the doorbell
+ * page is mapped (see struct platform).
  */
-int paging_init(struct paging *pg, struct physmem *pm, bool trampoline_user_visible);
+int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates);
 
 /* Maps [va, va+len) to [gpa, gpa+len) with the given PTE flags (4 KiB pages). */
 int paging_map(struct paging *pg, uint64_t va, uint64_t gpa, uint64_t len, uint64_t flags);

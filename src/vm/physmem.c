@@ -46,7 +46,7 @@ void physmem_destroy(struct physmem *pm)
 
 uint64_t physmem_alloc_sys_page(struct physmem *pm)
 {
-	if (pm->sys_used + PAGE_SIZE > SYS_RESERVE)
+	if (pm->sys_used + PAGE_SIZE > SYS_PT_LIMIT)
 		return 0;
 	uint64_t gpa = pm->sys_used;
 	pm->sys_used += PAGE_SIZE;

@@ -27,6 +27,13 @@ void platform_probe(struct platform *p, struct vm *vm)
 	p->ring0_native = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE) > 0;
 }
 
+bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run *run)
+{
+	/* Only the gate's own write counts: RIP has just moved past it. */
+	return !p->ring0_native && run->mmio.phys_addr == SYS_DOORBELL_GPA && run->mmio.is_write &&
+	       run->s.regs.regs.rip == TRAMPOLINE_VA(trampoline_syscall_gate_end);
+}
+
 uint64_t platform_lstar(const struct platform *p)
 {
 	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : TRAMPOLINE_VA(trampoline_syscall_gate);

@@ -18,13 +18,18 @@ struct platform {
 	 * PVM: ring 0 is emulated and CR3 writes shut the vCPU down, so the
 	 * page-table memslot is deleted and re-added instead; SYSCALL jumps to
 	 * LSTAR without leaving ring 3, so LSTAR points at a user-visible,
-	 * read-only ud2 whose #UD brings the call into ring 0.
+	 * read-only gate that writes to the doorbell page (an MMIO exit). The
+	 * monitor then resumes ring 3 directly: a system call costs two exits
+	 * and no emulated ring-0 instruction.
 	 */
 	bool ring0_native;
 };
 
 /* Where SYSCALL lands. */
 uint64_t platform_lstar(const struct platform *p);
+
+/* True when an MMIO exit is the system-call gate ringing the doorbell. */
+bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run *run);
 
 /*
  * The exception vector the hardware would have raised. PVM emulates `int N`
