@@ -3,6 +3,7 @@
 // moves between the host descriptor and guest memory directly, through
 // iovecs that gmem builds over the guest buffer.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -61,6 +62,15 @@ static long io_buffer(struct guest *g, int fd, uint64_t gva, size_t len, enum gm
 	return n;
 }
 
+/* Writing to a pipe nobody reads raises SIGPIPE, then fails with EPIPE. */
+static long write_result(struct guest *g, long r)
+{
+	r = host_result(r);
+	if (r == -EPIPE)
+		guest_raise(g, SIGPIPE);
+	return r;
+}
+
 long sys_read(struct guest *g, const uint64_t *a)
 {
 	struct iovec iov[IO_PIECES];
@@ -78,7 +88,7 @@ long sys_write(struct guest *g, const uint64_t *a)
 	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
 	if (done)
 		return n;
-	return host_result(n ? writev((int)a[0], iov, (int)n) : write((int)a[0], NULL, 0));
+	return write_result(g, n ? writev((int)a[0], iov, (int)n) : write((int)a[0], NULL, 0));
 }
 
 long sys_pread64(struct guest *g, const uint64_t *a)
@@ -99,8 +109,8 @@ long sys_pwrite64(struct guest *g, const uint64_t *a)
 	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
 	if (done)
 		return n;
-	return host_result(n ? pwritev((int)a[0], iov, (int)n, (off_t)a[3])
-			     : pwrite((int)a[0], NULL, 0, (off_t)a[3]));
+	return write_result(g, n ? pwritev((int)a[0], iov, (int)n, (off_t)a[3])
+			       : pwrite((int)a[0], NULL, 0, (off_t)a[3]));
 }
 
 struct guest_iovec {
@@ -140,7 +150,7 @@ static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 		return buffer_fault(fd, access);
 	if (access == GMEM_WRITE)
 		return host_result(readv(fd, iov, n));
-	return host_result(writev(fd, iov, n));
+	return write_result(g, writev(fd, iov, n));
 }
 
 long sys_readv(struct guest *g, const uint64_t *a)
@@ -169,7 +179,7 @@ long sys_sendfile(struct guest *g, const uint64_t *a)
 	off_t offset;
 	if (a[2] && gmem_copy_in(&g->mm, &offset, a[2], sizeof(offset)))
 		return -EFAULT;
-	long r = host_result(sendfile(out, in, a[2] ? &offset : NULL, a[3]));
+	long r = write_result(g, sendfile(out, in, a[2] ? &offset : NULL, a[3]));
 	if (r >= 0 && a[2] && gmem_copy_out(&g->mm, a[2], &offset, sizeof(offset)))
 		return -EFAULT;
 	return r;
