@@ -22,14 +22,16 @@ LIB_OBJS := $(filter-out $(BUILD)/src/cli/%,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 GUEST_SRCS := $(wildcard tests/guest/*.c)
-GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%)
+GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%) \
+	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-pie)
 UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
 
-.PHONY: all deps demo check check-plain check-asan unit bench fixtures clean
+.PHONY: all deps demo check check-clang check-plain check-asan unit bench fixtures clean
 all: $(BUILD)/airlock
 
 $(BUILD)/airlock: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	@echo "  LINK $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/%.o: %.c | $(BUILD)/gen/syscall_names.c
 	@mkdir -p $(dir $@)
@@ -38,12 +40,14 @@ $(BUILD)/%.o: %.c | $(BUILD)/gen/syscall_names.c
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -c -o $@ $<
+	@echo "  AS  $<"
+	@$(CC) $(CFLAGS_BASE) -c -o $@ $<
 
 # The name of every x86-64 system call, for --strace, from the kernel headers.
 $(BUILD)/gen/syscall_names.c: $(UNISTD) Makefile
 	@mkdir -p $(dir $@)
-	{ echo '// Generated from $(UNISTD); do not edit.'; \
+	@echo "  GEN $@"
+	@{ echo '// Generated from $(UNISTD); do not edit.'; \
 	  echo '#include "kernel/syscall.h"'; \
 	  echo 'const char *const syscall_names[SYSCALL_COUNT] = {'; \
 	  awk '/^#define __NR_/ { sub("__NR_", "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' $<; \
@@ -55,12 +59,19 @@ $(BUILD)/gen/syscall_names.o: $(BUILD)/gen/syscall_names.c
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	@echo "  UNIT $@"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-# Probe programs run inside the guest: static, like the programs airlock serves today.
+# Probe programs run inside the guest: static, and static-PIE (NAME-pie).
+$(BUILD)/tests/guest/%-pie: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PROBE $@"
+	@gcc -static-pie -fPIE -O1 -Wall -o $@ $<
+
 $(BUILD)/tests/guest/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	gcc -static -O1 -Wall -o $@ $<
+	@echo "  PROBE $@"
+	@gcc -static -O1 -Wall -o $@ $<
 
 deps:
 	bash scripts/install-deps.sh
@@ -75,8 +86,12 @@ fixtures: $(GUEST_BINS)
 
 unit: $(UNIT_BINS)
 
-# The test command (README, .ci/run): both builds, every test, through prove.
-check: check-plain check-asan
+# The test command (README, .ci/run): both builds, every test, through prove,
+# after checking that clang builds warning-free too.
+check: check-clang check-plain check-asan
+
+check-clang:
+	$(MAKE) BUILD=build/clang CC=clang all
 
 check-plain: all unit fixtures
 	AIRLOCK=$(abspath $(BUILD)/airlock) UNIT_DIR=$(abspath $(BUILD)/tests/unit) \

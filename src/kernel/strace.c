@@ -178,8 +178,12 @@ void strace_unimplemented(struct guest *g, uint64_t nr, const uint64_t *args)
 	const char *name = nr < SYSCALL_COUNT && syscall_names[nr] ? syscall_names[nr] : NULL;
 	if (nr < SYSCALL_COUNT && !(g->enosys_reported[nr / 8] & (1 << (nr % 8)))) {
 		g->enosys_reported[nr / 8] |= (uint8_t)(1 << (nr % 8));
-		fprintf(g->trace, "airlock: system call %s (%llu) is not implemented\n",
-			name ? name : "?", (unsigned long long)nr);
+		if (name)
+			fprintf(g->trace, "airlock: system call %s (%llu) is not implemented\n", name,
+				(unsigned long long)nr);
+		else
+			fprintf(g->trace, "airlock: system call %llu is not implemented\n",
+				(unsigned long long)nr);
 	}
 	if (name)
 		fprintf(g->trace, "%s(", name);

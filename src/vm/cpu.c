@@ -153,20 +153,21 @@ int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3)
 	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 
-	struct {
-		struct kvm_msrs header;
-		struct kvm_msr_entry entries[5];
-	} msrs = {
-		.header.nmsrs = 5,
-		.entries = {
-			{.index = MSR_STAR, .data = (uint64_t)SEL_KERNEL_CS << 32 | (uint64_t)SEL_USER32_CS << 48},
-			{.index = MSR_LSTAR, .data = platform_lstar(platform)},
-			{.index = MSR_CSTAR, .data = platform_lstar(platform)},
-			{.index = MSR_SFMASK, .data = SYSCALL_FLAG_MASK},
-			{.index = MSR_KERNEL_GS_BASE, .data = 0},
-		},
+	const struct kvm_msr_entry entries[] = {
+		{.index = MSR_STAR, .data = (uint64_t)SEL_KERNEL_CS << 32 | (uint64_t)SEL_USER32_CS << 48},
+		{.index = MSR_LSTAR, .data = platform_lstar(platform)},
+		{.index = MSR_CSTAR, .data = platform_lstar(platform)},
+		{.index = MSR_SFMASK, .data = SYSCALL_FLAG_MASK},
+		{.index = MSR_KERNEL_GS_BASE, .data = 0},
 	};
-	if (ioctl(vm->vcpu_fd, KVM_SET_MSRS, &msrs) != 5)
+	enum { NMSRS = sizeof(entries) / sizeof(entries[0]) };
+	/* struct kvm_msrs ends in a flexible array: build it in a buffer. */
+	_Alignas(struct kvm_msrs) unsigned char buf[sizeof(struct kvm_msrs) + sizeof(entries)];
+	struct kvm_msrs *msrs = (struct kvm_msrs *)buf;
+	msrs->nmsrs = NMSRS;
+	msrs->pad = 0;
+	memcpy(msrs->entries, entries, sizeof(entries));
+	if (ioctl(vm->vcpu_fd, KVM_SET_MSRS, msrs) != NMSRS)
 		return -EINVAL;
 
 	if (xcr0) {
