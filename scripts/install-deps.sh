@@ -16,21 +16,4 @@ packages=(
     mount util-linux              # mount, unshare, setpriv, flock, findmnt
 )
 
-missing=()
-for p in "${packages[@]}"; do
-    if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
-        missing+=("$p")
-    fi
-done
-if ((${#missing[@]} == 0)); then
-    echo "install-deps: all ${#packages[@]} packages present"
-    exit 0
-fi
-
-sudo=()
-((EUID == 0)) || sudo=(sudo)
-echo "install-deps: installing ${missing[*]}"
-# The package lists may be absent or stale on a fresh machine.
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
+exec bash "$(dirname "$0")/apt-install.sh" install-deps "${packages[@]}"

@@ -71,46 +71,46 @@ static long write_result(struct guest *g, long r)
 	return r;
 }
 
-long sys_read(struct guest *g, const uint64_t *a)
+/*
+ * read, write, pread64 and pwrite64: one guest buffer. GMEM_WRITE access
+ * means the guest's memory is written, that is, the descriptor is read.
+ */
+static long buffer_io(struct guest *g, const uint64_t *a, enum gmem_access access, bool positioned)
 {
+	int fd = (int)a[0];
+	off_t offset = positioned ? (off_t)a[3] : 0;
 	struct iovec iov[IO_PIECES];
 	bool done;
-	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_WRITE, iov, &done);
+	long n = io_buffer(g, fd, a[1], a[2], access, iov, &done);
 	if (done)
 		return n;
-	return host_result(n ? readv((int)a[0], iov, (int)n) : read((int)a[0], NULL, 0));
+	if (n == 0) { /* a zero-length transfer still checks the descriptor */
+		iov[0] = (struct iovec){0};
+		n = 1;
+	}
+	if (access == GMEM_WRITE)
+		return host_result(positioned ? preadv(fd, iov, (int)n, offset) : readv(fd, iov, (int)n));
+	return write_result(g, positioned ? pwritev(fd, iov, (int)n, offset) : writev(fd, iov, (int)n));
+}
+
+long sys_read(struct guest *g, const uint64_t *a)
+{
+	return buffer_io(g, a, GMEM_WRITE, false);
 }
 
 long sys_write(struct guest *g, const uint64_t *a)
 {
-	struct iovec iov[IO_PIECES];
-	bool done;
-	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
-	if (done)
-		return n;
-	return write_result(g, n ? writev((int)a[0], iov, (int)n) : write((int)a[0], NULL, 0));
+	return buffer_io(g, a, GMEM_READ, false);
 }
 
 long sys_pread64(struct guest *g, const uint64_t *a)
 {
-	struct iovec iov[IO_PIECES];
-	bool done;
-	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_WRITE, iov, &done);
-	if (done)
-		return n;
-	return host_result(n ? preadv((int)a[0], iov, (int)n, (off_t)a[3])
-			     : pread((int)a[0], NULL, 0, (off_t)a[3]));
+	return buffer_io(g, a, GMEM_WRITE, true);
 }
 
 long sys_pwrite64(struct guest *g, const uint64_t *a)
 {
-	struct iovec iov[IO_PIECES];
-	bool done;
-	long n = io_buffer(g, (int)a[0], a[1], a[2], GMEM_READ, iov, &done);
-	if (done)
-		return n;
-	return write_result(g, n ? pwritev((int)a[0], iov, (int)n, (off_t)a[3])
-			       : pwrite((int)a[0], NULL, 0, (off_t)a[3]));
+	return buffer_io(g, a, GMEM_READ, true);
 }
 
 struct guest_iovec {
