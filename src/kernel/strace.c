@@ -29,7 +29,7 @@ static const struct flag_name map_flags[] = {
 	{MAP_SHARED, "MAP_SHARED"}, {MAP_PRIVATE, "MAP_PRIVATE"}, {MAP_FIXED, "MAP_FIXED"},
 	{MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {MAP_NORESERVE, "MAP_NORESERVE"},
 	{MAP_STACK, "MAP_STACK"}, {MAP_POPULATE, "MAP_POPULATE"},
-	{MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}, {0, NULL},
+	{MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}, {MAP_DENYWRITE, "MAP_DENYWRITE"}, {0, NULL},
 };
 
 static void print_flags(FILE *out, uint64_t value, const struct flag_name *names, const char *zero)

@@ -6,6 +6,9 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -86,7 +89,36 @@ static int load_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bi
 	return 0;
 }
 
-int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why)
+/* One ELF object (the program or its interpreter) as loaded. */
+struct elf_object {
+	uint64_t entry, phdr, phnum, bias, end;
+	char interp[PATH_MAX]; /* PT_INTERP, empty if none */
+};
+
+/* The lowest and highest addresses the PT_LOAD segments span, before bias. */
+static int load_span(const Elf64_Phdr *ph, int phnum, uint64_t *low, uint64_t *high)
+{
+	*low = UINT64_MAX;
+	*high = 0;
+	for (int i = 0; i < phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr + ph[i].p_memsz < ph[i].p_vaddr)
+			return -ENOEXEC;
+		if ((ph[i].p_vaddr & PAGE_MASK) < *low)
+			*low = ph[i].p_vaddr & PAGE_MASK;
+		if (ph[i].p_vaddr + ph[i].p_memsz > *high)
+			*high = ph[i].p_vaddr + ph[i].p_memsz;
+	}
+	return *high ? 0 : -ENOEXEC;
+}
+
+/*
+ * Maps an object. ET_EXEC loads at its link addresses; a PIE program at
+ * USER_PIE_BASE; an interpreter (is_interp) wherever the mmap area has room,
+ * as Linux places ld.so.
+ */
+static int load_object(struct mm *mm, int fd, bool is_interp, struct elf_object *obj, const char **why)
 {
 	Elf64_Ehdr eh;
 	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
@@ -103,38 +135,83 @@ int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why)
 		*why = "exec format error (truncated program headers)";
 		return -ENOEXEC;
 	}
-	for (int i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type == PT_INTERP) {
-			*why = "dynamically linked programs are not supported yet";
-			return -ENOEXEC;
-		}
-	}
-
-	uint64_t bias = eh.e_type == ET_DYN ? USER_PIE_BASE : 0;
-	uint64_t top = 0, phdr = 0;
-	for (int i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type == PT_PHDR)
-			phdr = bias + ph[i].p_vaddr;
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		err = load_segment(mm, fd, &ph[i], bias, why);
-		if (err)
-			return err;
-		/* Without PT_PHDR, the headers are where the file offset says. */
-		if (!phdr && ph[i].p_offset <= eh.e_phoff && eh.e_phoff + ph_size <= ph[i].p_offset + ph[i].p_filesz)
-			phdr = bias + ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
-		uint64_t end = bias + ph[i].p_vaddr + ph[i].p_memsz;
-		if (end > top)
-			top = end;
-	}
-	if (!top) {
+	uint64_t low, high;
+	if (load_span(ph, eh.e_phnum, &low, &high)) {
 		*why = "exec format error (nothing to load)";
 		return -ENOEXEC;
 	}
-	mm->brk_start = mm->brk = PAGE_ALIGN_UP(top);
-	*image = (struct elf_image){
-		.entry = bias + eh.e_entry, .phdr = phdr, .phent = sizeof(Elf64_Phdr),
-		.phnum = eh.e_phnum, .bias = bias,
-	};
+
+	*obj = (struct elf_object){.phnum = eh.e_phnum};
+	if (eh.e_type == ET_DYN) {
+		uint64_t span = PAGE_ALIGN_UP(high) - low;
+		uint64_t at = is_interp ? mm_pick_address(mm, 0, span) : USER_PIE_BASE;
+		if (!at || span > USER_VA_END) {
+			*why = "no room for the program";
+			return -ENOMEM;
+		}
+		obj->bias = at - low;
+	} else if (is_interp) {
+		*why = "exec format error (the interpreter is not position-independent)";
+		return -ENOEXEC;
+	}
+
+	for (int i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type == PT_INTERP && !is_interp) {
+			if (ph[i].p_filesz < 2 || ph[i].p_filesz > sizeof(obj->interp) ||
+			    pread(fd, obj->interp, ph[i].p_filesz, (off_t)ph[i].p_offset) != (ssize_t)ph[i].p_filesz ||
+			    obj->interp[ph[i].p_filesz - 1] != '\0') {
+				*why = "exec format error (bad interpreter path)";
+				return -ENOEXEC;
+			}
+		}
+		if (ph[i].p_type == PT_PHDR)
+			obj->phdr = obj->bias + ph[i].p_vaddr;
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		err = load_segment(mm, fd, &ph[i], obj->bias, why);
+		if (err)
+			return err;
+		/* Without PT_PHDR, the headers are where the file offset says. */
+		if (!obj->phdr && ph[i].p_offset <= eh.e_phoff &&
+		    eh.e_phoff + ph_size <= ph[i].p_offset + ph[i].p_filesz)
+			obj->phdr = obj->bias + ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
+	}
+	obj->entry = obj->bias + eh.e_entry;
+	obj->end = obj->bias + high;
 	return 0;
+}
+
+int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why)
+{
+	struct elf_object *prog = calloc(2, sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	struct elf_object *interp = prog + 1;
+	int err = load_object(mm, fd, false, prog, why);
+	if (err)
+		goto out;
+	mm->brk_start = mm->brk = PAGE_ALIGN_UP(prog->end);
+	*image = (struct elf_image){
+		.entry = prog->entry, .start = prog->entry, .phdr = prog->phdr,
+		.phent = sizeof(Elf64_Phdr), .phnum = prog->phnum, .bias = prog->bias,
+	};
+	if (!prog->interp[0])
+		goto out;
+
+	/* A dynamic program starts in its interpreter, which finds the rest. */
+	int ifd = open(prog->interp, O_RDONLY | O_CLOEXEC);
+	if (ifd < 0) {
+		err = errno == ENOENT ? -ENOENT : -errno;
+		*why = "opening the program's interpreter";
+		goto out;
+	}
+	err = load_object(mm, ifd, true, interp, why);
+	close(ifd);
+	if (err)
+		goto out;
+	image->start = interp->entry;
+	image->interp_base = interp->bias;
+out:
+	free(prog);
+	return err;
 }

@@ -8,16 +8,19 @@
 #include "vm/mm.h"
 
 struct elf_image {
-	uint64_t entry; /* where the guest starts */
-	uint64_t phdr;  /* guest address of the program headers (AT_PHDR) */
+	uint64_t entry;       /* the program's entry point (AT_ENTRY) */
+	uint64_t start;       /* where the guest starts: entry, or the interpreter's */
+	uint64_t phdr;        /* guest address of the program headers (AT_PHDR) */
 	uint64_t phent, phnum;
-	uint64_t bias;  /* load bias: 0 for ET_EXEC */
+	uint64_t bias;        /* the program's load bias: 0 for ET_EXEC */
+	uint64_t interp_base; /* the interpreter's load bias (AT_BASE), 0 if none */
 };
 
 /*
- * Maps the PT_LOAD segments of the ELF open at fd and sets the program break
- * after them. Returns 0, -ENOEXEC (not a loadable x86-64 ELF; *why says
- * what is wrong), or another -errno.
+ * Maps the PT_LOAD segments of the ELF open at fd, and of its PT_INTERP
+ * interpreter if it has one (opened by path inside the rootfs), and sets the
+ * program break after the program. Returns 0, -ENOEXEC (not a loadable
+ * x86-64 ELF; *why says what is wrong), or another -errno.
  */
 int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why);
 

@@ -75,7 +75,7 @@ int stack_build(struct mm *mm, const struct elf_image *image, char *const argv[]
 		{AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ)},
 		{AT_HWCAP, edx}, {AT_PAGESZ, PAGE_SIZE}, {AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
 		{AT_PHDR, image->phdr}, {AT_PHENT, image->phent}, {AT_PHNUM, image->phnum},
-		{AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, image->entry},
+		{AT_BASE, image->interp_base}, {AT_FLAGS, 0}, {AT_ENTRY, image->entry},
 		{AT_UID, getuid()}, {AT_EUID, geteuid()}, {AT_GID, getgid()}, {AT_EGID, getegid()},
 		{AT_SECURE, 0}, {AT_RANDOM, random_at}, {AT_HWCAP2, 0}, {AT_EXECFN, execfn_at},
 		{AT_PLATFORM, platform_at}, {AT_NULL, 0},

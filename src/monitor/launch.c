@@ -149,13 +149,17 @@ static int load_program(struct guest *g, const struct launch_options *opts, uint
 		log_error("%s: %s", opts->argv[0], why);
 		return EXIT_CANNOT_EXECUTE;
 	}
+	if (err == -ENOENT) { /* the interpreter named in PT_INTERP is missing */
+		log_error("%s: %s: %s", opts->argv[0], why, strerror(ENOENT));
+		return EXIT_NOT_FOUND;
+	}
 	if (!err)
 		err = stack_build(&g->mm, &image, opts->argv, opts->env, path, rsp);
 	if (err) {
 		log_error("%s: loading: %s", opts->argv[0], strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
-	*entry = image.entry;
+	*entry = image.start;
 	/* The thread name starts as the program's base name, cut to 15 bytes. */
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t len = strnlen(base, sizeof(g->comm) - 1);
