@@ -23,7 +23,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%) \
-	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-pie)
+	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-pie) \
+	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-dyn)
 UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
 
 .PHONY: all deps demo check check-clang check-plain check-asan unit bench fixtures clean
@@ -62,7 +63,13 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@echo "  UNIT $@"
 	@$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-# Probe programs run inside the guest: static, and static-PIE (NAME-pie).
+# Probe programs run inside the guest: static, static-PIE (NAME-pie) and
+# dynamic (NAME-dyn: glibc's ld.so and libc.so.6, run in the Debian rootfs).
+$(BUILD)/tests/guest/%-dyn: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PROBE $@"
+	@gcc -O1 -Wall -o $@ $<
+
 $(BUILD)/tests/guest/%-pie: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	@echo "  PROBE $@"
@@ -83,6 +90,7 @@ demo: deps
 
 fixtures: $(GUEST_BINS)
 	bash tests/fixtures/busybox-rootfs.sh build/fixtures/busybox
+	bash tests/fixtures/debian-rootfs.sh build/fixtures/debian
 
 unit: $(UNIT_BINS)
 

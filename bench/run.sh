@@ -1,9 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# `make bench`: start-to-exit time of busybox true and getppid round-trip cost
-# under airlock, natively (chroot), runc and runsc; prints a table of medians.
+# `make bench`: start-to-exit time of busybox true and of `python3 -c pass`
+# (Debian rootfs), getppid round-trip cost and clock_gettime cost under
+# airlock, natively (chroot), runc and runsc; prints a table of medians.
 
 # Needs root (chroot, runc, runsc) and bench/install-peers.sh's packages.
+# The per-metric associative arrays (true_cmd, clock_ns, ...) are mostly
+# reached through namerefs (declare -n), which shellcheck cannot follow.
+# shellcheck disable=SC2034,SC2154,SC2178,SC2004
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -13,18 +17,21 @@ AIRLOCK=${AIRLOCK:-build/airlock}
 RUNS=${BENCH_RUNS:-30}          # hyperfine runs per runtime (20+ for a stable median)
 WARMUP=${BENCH_WARMUP:-3}
 CALLS=${BENCH_CALLS:-100000}    # getppid calls per run
-REPEATS=${BENCH_REPEATS:-5}     # getppid runs per runtime; the median is reported
+CLOCK_CALLS=${BENCH_CLOCK_CALLS:-100000} # clock_gettime calls per run
+REPEATS=${BENCH_REPEATS:-5}     # probe runs per runtime; the median is reported
 
 B=$repo/build/bench
-probe=$repo/build/tests/guest/getppid
+probe_dir=$repo/build/tests/guest
 id=airlock-bench-$$
 runc_state=$B/runc-state
 runsc_state=$B/runsc-state
 
-if [[ ! -x $probe ]]; then
-    echo "bench: $probe missing: build the guest probes first (make)" >&2
-    exit 1
-fi
+for p in getppid clockbench; do
+    if [[ ! -x $probe_dir/$p ]]; then
+        echo "bench: $probe_dir/$p missing: build the guest probes first (make)" >&2
+        exit 1
+    fi
+done
 for tool in hyperfine jq; do
     command -v "$tool" >/dev/null || {
         echo "bench: $tool missing: run bench/install-peers.sh" >&2
@@ -32,37 +39,42 @@ for tool in hyperfine jq; do
     }
 done
 
-# --- setup: one rootfs, and OCI bundles for runc/runsc pointing at it -------
+# --- setup: two rootfs copies, and OCI bundles for runc/runsc pointing at them
 bash tests/fixtures/busybox-rootfs.sh build/fixtures/busybox
+bash tests/fixtures/debian-rootfs.sh build/fixtures/debian
 mkdir -p "$B"
-rm -rf "$B/rootfs"
+rm -rf "$B/rootfs" "$B/debian"
 cp -a build/fixtures/busybox "$B/rootfs"
-cp "$probe" "$B/rootfs/bin/getppid"
+cp "$probe_dir/getppid" "$B/rootfs/bin/getppid"
+cp "$probe_dir/clockbench" "$B/rootfs/bin/clockbench"
+cp -a build/fixtures/debian "$B/debian"
 
+bundles=(true getppid clock python)
 cleanup() {
     # Containers normally delete themselves on exit; this is for interrupted runs.
+    local b
     if command -v runc >/dev/null; then
-        for c in "$id-true" "$id-getppid"; do
-            runc --root "$runc_state" delete -f "$c" >/dev/null 2>&1 || true
+        for b in "${bundles[@]}"; do
+            runc --root "$runc_state" delete -f "$id-$b" >/dev/null 2>&1 || true
         done
     fi
     if command -v runsc >/dev/null; then
-        for c in "$id-true" "$id-getppid"; do
-            runsc --root "$runsc_state" delete -force "$c" >/dev/null 2>&1 || true
+        for b in "${bundles[@]}"; do
+            runsc --root "$runsc_state" delete -force "$id-$b" >/dev/null 2>&1 || true
         done
     fi
     rm -rf "$runc_state" "$runsc_state"
 }
 trap cleanup EXIT
 
-# make_bundle DIR ARGS_JSON: a `runc spec` bundle running ARGS in the bench
-# rootfs (read-only, no terminal).
+# make_bundle DIR ROOT ARGS_JSON: a `runc spec` bundle running ARGS in ROOT
+# (read-only, no terminal).
 make_bundle() {
-    local dir=$1 args=$2
+    local dir=$1 root=$2 args=$3
     rm -rf "$dir"
     mkdir -p "$dir"
     (cd "$dir" && runc spec)
-    jq --arg root "$B/rootfs" --argjson args "$args" \
+    jq --arg root "$root" --argjson args "$args" \
         '.root.path = $root | .root.readonly = true |
          .process.args = $args | .process.terminal = false' \
         "$dir/config.json" >"$dir/config.json.new"
@@ -85,13 +97,19 @@ why_failed() {
     echo "exit $st: $(reason "$B/why.err")"
 }
 
-# Commands for each runtime, as words (hyperfine -N runs them without a shell).
-declare -A true_cmd getppid_cmd label status
+# Commands for each runtime, as words (hyperfine -N runs them without a
+# shell). Metrics: true and python (hyperfine, ms), getppid and clock (the
+# probe's own "<ns> ns/call", median of REPEATS runs).
+declare -A true_cmd getppid_cmd clock_cmd python_cmd label status
 runtimes=(airlock native runc runsc)
 true_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/true"
 getppid_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/getppid $CALLS"
+clock_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/clockbench $CLOCK_CALLS"
+python_cmd[airlock]="$AIRLOCK run --rootfs $B/debian -- /usr/bin/python3 -c pass"
 true_cmd[native]="chroot $B/rootfs /bin/true"
 getppid_cmd[native]="chroot $B/rootfs /bin/getppid $CALLS"
+clock_cmd[native]="chroot $B/rootfs /bin/clockbench $CLOCK_CALLS"
+python_cmd[native]="chroot $B/debian /usr/bin/python3 -c pass"
 label[airlock]=airlock
 label[native]="native (chroot)"
 label[runc]=runc
@@ -102,10 +120,15 @@ if [[ ! -x $AIRLOCK ]]; then
 fi
 
 if command -v runc >/dev/null; then
-    make_bundle "$B/runc-true" '["/bin/true"]'
-    make_bundle "$B/runc-getppid" "[\"/bin/getppid\", \"$CALLS\"]"
-    true_cmd[runc]="runc --root $runc_state run --bundle $B/runc-true $id-true"
-    getppid_cmd[runc]="runc --root $runc_state run --bundle $B/runc-getppid $id-getppid"
+    make_bundle "$B/runc-true" "$B/rootfs" '["/bin/true"]'
+    make_bundle "$B/runc-getppid" "$B/rootfs" "[\"/bin/getppid\", \"$CALLS\"]"
+    make_bundle "$B/runc-clock" "$B/rootfs" "[\"/bin/clockbench\", \"$CLOCK_CALLS\"]"
+    make_bundle "$B/runc-python" "$B/debian" '["/usr/bin/python3", "-c", "pass"]'
+    for b in true getppid clock python; do
+        declare -n cmd=${b}_cmd
+        cmd[runc]="runc --root $runc_state run --bundle $B/runc-$b $id-$b"
+    done
+    unset -n cmd
 else
     status[runc]="failed: runc not installed (bench/install-peers.sh)"
 fi
@@ -119,8 +142,11 @@ if command -v runsc >/dev/null; then
         if runsc $flags run --bundle "$B/runc-true" "$id-true" \
             >/dev/null 2>"$B/runsc-probe.err"; then
             label[runsc]="runsc ($platform)"
-            true_cmd[runsc]="runsc $flags run --bundle $B/runc-true $id-true"
-            getppid_cmd[runsc]="runsc $flags run --bundle $B/runc-getppid $id-getppid"
+            for b in true getppid clock python; do
+                declare -n cmd=${b}_cmd
+                cmd[runsc]="runsc $flags run --bundle $B/runc-$b $id-$b"
+            done
+            unset -n cmd
             unset 'status[runsc]'
             break
         fi
@@ -131,38 +157,54 @@ else
 fi
 
 # --- measurements -----------------------------------------------------------
-declare -A true_ms getppid_ns true_err getppid_err
+declare -A true_ms python_ms getppid_ns clock_ns
+declare -A true_err python_err getppid_err clock_err
 
-for rt in "${runtimes[@]}"; do
-    [[ -z ${status[$rt]:-} ]] || continue
-    echo "bench: $rt: /bin/true x $RUNS" >&2
-    json=$B/true-$rt.json
+# hyper METRIC RT: hyperfine's median of the metric's command, in ms, into
+# METRIC_ms[RT]; or the reason into METRIC_err[RT].
+hyper() {
+    local metric=$1 rt=$2
+    declare -n cmds=${metric}_cmd ms=${metric}_ms errs=${metric}_err
+    local json=$B/$metric-$rt.json
+    echo "bench: $rt: $metric x $RUNS" >&2
     if hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
-        --export-json "$json" -n "$rt" "${true_cmd[$rt]}" >/dev/null 2>"$B/true-$rt.err"; then
-        true_ms[$rt]=$(jq '.results[0].median * 1000' "$json")
+        --export-json "$json" -n "$rt" "${cmds[$rt]}" >/dev/null 2>"$B/$metric-$rt.err"; then
+        ms[$rt]=$(jq '.results[0].median * 1000' "$json")
     else
-        true_err[$rt]="failed: $(why_failed "${true_cmd[$rt]}")"
+        errs[$rt]="failed: $(why_failed "${cmds[$rt]}")"
     fi
+}
 
-    echo "bench: $rt: getppid $CALLS x $REPEATS" >&2
-    : >"$B/getppid-$rt.txt"
+# probe METRIC RT: the median of REPEATS runs' "<ns> ns/call" into
+# METRIC_ns[RT]; or the reason into METRIC_err[RT].
+probe() {
+    local metric=$1 rt=$2 st
+    declare -n cmds=${metric}_cmd ns=${metric}_ns errs=${metric}_err
+    local out=$B/$metric-$rt.txt
+    echo "bench: $rt: $metric x $REPEATS" >&2
+    : >"$out"
     for _ in $(seq 1 "$REPEATS"); do
         st=0
         # shellcheck disable=SC2086 # the command is words
-        ${getppid_cmd[$rt]} >>"$B/getppid-$rt.txt" 2>"$B/getppid-$rt.err" </dev/null || st=$?
+        ${cmds[$rt]} >>"$out" 2>"$B/$metric-$rt.err" </dev/null || st=$?
         if ((st != 0)); then
-            getppid_err[$rt]="failed: exit $st: $(reason "$B/getppid-$rt.err")"
-            break
+            errs[$rt]="failed: exit $st: $(reason "$B/$metric-$rt.err")"
+            return
         fi
     done
-    if [[ -z ${getppid_err[$rt]:-} ]]; then
-        # Median of the "<ns> ns/call" lines.
-        getppid_ns[$rt]=$(awk '$2 == "ns/call" { print $1 }' "$B/getppid-$rt.txt" |
-            sort -g | awk '{ v[NR] = $1 } END {
-                if (NR == 0) exit 1
-                print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }') ||
-            getppid_err[$rt]="failed: no 'ns/call' output"
-    fi
+    ns[$rt]=$(awk '$2 == "ns/call" { print $1 }' "$out" |
+        sort -g | awk '{ v[NR] = $1 } END {
+            if (NR == 0) exit 1
+            print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }') ||
+        errs[$rt]="failed: no 'ns/call' output"
+}
+
+for rt in "${runtimes[@]}"; do
+    [[ -z ${status[$rt]:-} ]] || continue
+    hyper true "$rt"
+    probe getppid "$rt"
+    probe clock "$rt"
+    hyper python "$rt"
 done
 
 # --- report -----------------------------------------------------------------
@@ -170,26 +212,39 @@ done
 row() {
     local metric=$1 rt=$2 value=$3 unit=$4 base=$5 err=$6
     if [[ -n $err ]]; then
-        printf '%-26s %-18s %s\n' "$metric" "${label[$rt]}" "$err"
+        printf '%-28s %-18s %s\n' "$metric" "${label[$rt]}" "$err"
         return
     fi
     local ratio=n/a
     if [[ -n $base ]]; then
         ratio=$(awk -v v="$value" -v b="$base" 'BEGIN { printf "%.2fx", (b > 0) ? v / b : 0 }')
     fi
-    printf '%-26s %-18s %12.2f %-7s %10s\n' "$metric" "${label[$rt]}" "$value" "$unit" "$ratio"
+    printf '%-28s %-18s %12.2f %-7s %10s\n' "$metric" "${label[$rt]}" "$value" "$unit" "$ratio"
+}
+
+# rows TITLE METRIC UNIT: one row per runtime.
+rows() {
+    local title=$1 metric=$2 unit=$3 rt
+    declare -n vals=${metric}_$unit errs=${metric}_err
+    for rt in "${runtimes[@]}"; do
+        row "$title" "$rt" "${vals[$rt]:-0}" "$( [[ $unit == ns ]] && echo ns/call || echo ms)" \
+            "${vals[airlock]:-}" "${status[$rt]:-${errs[$rt]:-}}"
+    done
 }
 
 echo
-printf '%-26s %-18s %12s %-7s %10s\n' metric runtime median unit "vs airlock"
-for rt in "${runtimes[@]}"; do
-    err=${status[$rt]:-${true_err[$rt]:-}}
-    row "/bin/true start-to-exit" "$rt" "${true_ms[$rt]:-0}" ms "${true_ms[airlock]:-}" "$err"
-done
-for rt in "${runtimes[@]}"; do
-    err=${status[$rt]:-${getppid_err[$rt]:-}}
-    row "getppid round trip" "$rt" "${getppid_ns[$rt]:-0}" ns/call "${getppid_ns[airlock]:-}" "$err"
-done
+printf '%-28s %-18s %12s %-7s %10s\n' metric runtime median unit "vs airlock"
+rows "/bin/true start-to-exit" true ms
+rows "python3 -c pass (Debian)" python ms
+rows "getppid round trip" getppid ns
+rows "clock_gettime (vDSO)" clock ns
 echo
-echo "true: hyperfine -N, $RUNS runs after $WARMUP warmup; getppid: median of $REPEATS runs of $CALLS calls."
+echo "true, python3: hyperfine -N, $RUNS runs after $WARMUP warmup; getppid, clock_gettime:"
+echo "median of $REPEATS runs of $CALLS and $CLOCK_CALLS calls."
 echo "Ratios are runtime / airlock: below 1.00x is faster than airlock. Raw data: $B/"
+if [[ -n ${clock_ns[airlock]:-} && -n ${clock_ns[native]:-} ]]; then
+    awk -v a="${clock_ns[airlock]}" -v n="${clock_ns[native]}" 'BEGIN {
+        r = (n > 0) ? a / n : 0
+        printf "clock_gettime under airlock: %.2fx native (target: at most 2x, through the vDSO): %s\n",
+            r, (r <= 2) ? "met" : "NOT met" }'
+fi

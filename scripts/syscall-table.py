@@ -22,7 +22,7 @@ PARTIAL = {
     "gettid": "equals the pid (one thread per process yet)",
     "ioctl": "TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX, TCFLSH, TCSBRK, TCXONC; others ENOTTY",
     "fcntl": "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, record and OFD locks; others EINVAL",
-    "uname": "the host's values (an airlock identity comes with the /proc stage)",
+    "uname": "the host's values (/proc/version and /proc/sys/kernel agree with them)",
     "prctl": "PR_SET_NAME and PR_GET_NAME; others EINVAL",
     "arch_prctl": "ARCH_SET_FS and ARCH_GET_FS; others EINVAL",
     "prlimit64": "the calling process only; limits can be lowered, not raised; RLIMIT_NOFILE is fixed at 1024",

@@ -20,7 +20,7 @@
 	.section .rodata
 	.globl trampoline_start, trampoline_end
 	.globl trampoline_syscall, trampoline_syscall_gate, trampoline_syscall_gate_end
-	.globl trampoline_iret, trampoline_flush_iret
+	.globl trampoline_iret
 	.globl trampoline_exceptions
 	.code64
 
@@ -35,15 +35,6 @@ trampoline_syscall_gate_end:   // RIP after the doorbell write
 	ud2
 
 trampoline_iret:
-	iretq
-
-// Hardware KVM only (chosen by vm/platform.c): guest TLB entries for edited
-// page tables are dropped by reloading CR3 before returning to ring 3.
-trampoline_flush_iret:
-	pushq %rax
-	movq %cr3, %rax
-	movq %rax, %cr3
-	popq %rax
 	iretq
 
 	.balign 8

@@ -6,7 +6,7 @@
 extern const unsigned char trampoline_start[], trampoline_end[];
 extern const unsigned char trampoline_syscall[], trampoline_syscall_gate[], trampoline_syscall_gate_end[];
 extern const unsigned char trampoline_iret[];
-extern const unsigned char trampoline_flush_iret[], trampoline_exceptions[];
+extern const unsigned char trampoline_exceptions[];
 
 #define TRAMPOLINE_STUB_SIZE 4
 /* Guest-virtual address of a trampoline symbol. */

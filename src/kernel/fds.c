@@ -3,6 +3,7 @@
 // directory reads and fstat. New descriptors must land inside the guest's
 // range; anything at or above GUEST_FD_LIMIT belongs to the monitor.
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -11,6 +12,31 @@
 #include <unistd.h>
 
 #include "kernel/syscall.h"
+
+/*
+ * How far the guest's descriptor table has grown, as Linux grows it: 64
+ * entries, then powers of two past the highest descriptor ever used.
+ * select() ignores bits beyond it.
+ */
+static _Atomic int fd_table_size = 64;
+
+static void fd_table_grow(long fd)
+{
+	int size = atomic_load(&fd_table_size);
+	while (fd >= size) {
+		int want = size;
+		while (fd >= want)
+			want *= 2;
+		if (atomic_compare_exchange_weak(&fd_table_size, &size, want))
+			break;
+	}
+}
+
+int guest_fd_table_size(void)
+{
+	int size = atomic_load(&fd_table_size);
+	return size < GUEST_FD_LIMIT ? size : GUEST_FD_LIMIT;
+}
 
 /* Keeps a new host descriptor only if the guest may name it. */
 long guest_new_fd(long fd)
@@ -21,6 +47,7 @@ long guest_new_fd(long fd)
 		close((int)fd);
 		return -EMFILE;
 	}
+	fd_table_grow(fd);
 	return fd;
 }
 
@@ -37,6 +64,7 @@ long sys_dup2(struct guest *g, const uint64_t *a)
 	(void)g;
 	if (!guest_fd_valid((int)a[0]) || !guest_fd_valid((int)a[1]))
 		return -EBADF;
+	fd_table_grow((int)a[1]);
 	return host_result(dup2((int)a[0], (int)a[1]));
 }
 
@@ -45,6 +73,7 @@ long sys_dup3(struct guest *g, const uint64_t *a)
 	(void)g;
 	if (!guest_fd_valid((int)a[0]) || !guest_fd_valid((int)a[1]))
 		return -EBADF;
+	fd_table_grow((int)a[1]);
 	return host_result(dup3((int)a[0], (int)a[1], (int)a[2]));
 }
 
@@ -150,12 +179,15 @@ long sys_getdents64(struct guest *g, const uint64_t *a)
 	size_t len = (unsigned)a[2];
 	if (!guest_fd_valid(fd))
 		return -EBADF;
+	long r = procfs_getdents64(g, fd, a[1], len);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	if (!gmem_range_ok(a[1], len))
 		return -EFAULT;
 	char buf[32 * 1024];
 	if (len > sizeof(buf))
 		len = sizeof(buf);
-	long r = host_result(syscall(SYS_getdents64, fd, buf, len));
+	r = host_result(syscall(SYS_getdents64, fd, buf, len));
 	if (r > 0 && gmem_copy_out(&g->mm, a[1], buf, (size_t)r))
 		return -EFAULT;
 	return r;
@@ -168,6 +200,7 @@ long sys_fstat(struct guest *g, const uint64_t *a)
 	struct stat st;
 	if (fstat((int)a[0], &st) < 0)
 		return -errno;
+	procfs_fix_stat(g, (int)a[0], &st);
 	return gmem_copy_out(&g->mm, a[1], &st, sizeof(st));
 }
 
@@ -178,5 +211,6 @@ long sys_fstatfs(struct guest *g, const uint64_t *a)
 	struct statfs st;
 	if (fstatfs((int)a[0], &st) < 0)
 		return -errno;
+	procfs_fix_statfs(g, (int)a[0], &st);
 	return gmem_copy_out(&g->mm, a[1], &st, sizeof(st));
 }

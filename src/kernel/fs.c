@@ -35,6 +35,9 @@
 static long do_openat(struct guest *g, long dirfd, uint64_t path_gva, long flags, long mode)
 {
 	PATH_AT(path, dirfd, path_gva);
+	long r = procfs_openat(g, (int)dirfd, path, (int)flags, (int)mode);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	return guest_new_fd(openat((int)dirfd, path, (int)flags, (mode_t)mode));
 }
 
@@ -56,6 +59,9 @@ long sys_creat(struct guest *g, const uint64_t *a)
 static long do_fstatat(struct guest *g, long dirfd, uint64_t path_gva, uint64_t buf, int flags)
 {
 	PATH_AT(path, dirfd, path_gva);
+	long r = procfs_fstatat(g, (int)dirfd, path, flags, buf);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	struct stat st;
 	if (fstatat((int)dirfd, path, &st, flags) < 0)
 		return -errno;
@@ -80,6 +86,9 @@ long sys_lstat(struct guest *g, const uint64_t *a)
 long sys_statx(struct guest *g, const uint64_t *a)
 {
 	PATH_AT(path, (int)a[0], a[1]);
+	long r = procfs_statx(g, (int)a[0], path, (int)a[2], (unsigned)a[3], a[4]);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	struct statx st;
 	if (syscall(SYS_statx, (int)a[0], path, (int)a[2], (unsigned)a[3], &st) < 0)
 		return -errno;
@@ -89,6 +98,9 @@ long sys_statx(struct guest *g, const uint64_t *a)
 long sys_statfs(struct guest *g, const uint64_t *a)
 {
 	PATH_ARG(path, a[0]);
+	long r = procfs_statfs(g, path, a[1]);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	struct statfs st;
 	if (statfs(path, &st) < 0)
 		return -errno;
@@ -98,6 +110,9 @@ long sys_statfs(struct guest *g, const uint64_t *a)
 static long do_faccessat(struct guest *g, long dirfd, uint64_t path_gva, long mode, long flags)
 {
 	PATH_AT(path, dirfd, path_gva);
+	long r = procfs_faccessat(g, (int)dirfd, path, (int)mode, (int)flags);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	return host_result(syscall(SYS_faccessat2, (int)dirfd, path, (int)mode, (int)flags));
 }
 
@@ -121,6 +136,9 @@ static long do_readlinkat(struct guest *g, long dirfd, uint64_t path_gva, uint64
 	PATH_AT(path, dirfd, path_gva);
 	if ((int)size <= 0)
 		return -EINVAL;
+	long r = procfs_readlinkat(g, (int)dirfd, path, buf, (int)size);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	char target[PATH_MAX];
 	ssize_t n = readlinkat((int)dirfd, path, target, sizeof(target));
 	if (n < 0)
@@ -299,6 +317,9 @@ long sys_truncate(struct guest *g, const uint64_t *a)
 long sys_chdir(struct guest *g, const uint64_t *a)
 {
 	PATH_ARG(path, a[0]);
+	long r = procfs_chdir(g, path);
+	if (r != PROCFS_NOT_MINE)
+		return r;
 	return host_result(chdir(path));
 }
 

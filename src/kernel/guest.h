@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// One guest process as the kernel proxy sees it, and the system-call
-// handler signature shared by every area of the proxy.
+// One guest process (struct guest) and its threads (struct thread) as the
+// kernel proxy sees them, and the handler signature shared by every area.
 #ifndef AIRLOCK_KERNEL_GUEST_H
 #define AIRLOCK_KERNEL_GUEST_H
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
+#include "kernel/procfs.h"
 #include "vm/kvm.h"
 #include "vm/mm.h"
+#include "vm/platform.h"
 
 #define GUEST_NSIG 64
 
@@ -22,27 +27,67 @@ struct guest_sigaction {
 	uint64_t mask;
 };
 
+/* The kernel's siginfo: 128 bytes, fields by si_code family. */
+struct guest_siginfo {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct { int32_t pid; uint32_t uid; } kill;
+		struct { uint64_t addr; } fault;
+		struct { int32_t tid, overrun; uint64_t value; } timer;
+		struct { int32_t pid; uint32_t uid; int32_t status; } child;
+		uint8_t bytes[112];
+	};
+};
+
+/* Signals waiting for delivery: one slot per number (standard semantics). */
+struct sigpending {
+	uint64_t set;
+	struct guest_siginfo info[GUEST_NSIG + 1];
+};
+
+struct thread;
+
+/* Process-wide state, shared by every guest thread. */
 struct guest {
 	struct vm vm;
 	struct mm mm;
+	struct platform platform;
 	FILE *trace;            /* --strace output, NULL when off */
-	bool exited;
-	int exit_status;        /* as the CLI reports it: code, or 128 + signal */
+	pthread_mutex_t lock;   /* sigactions, shared pending, the thread list */
 	struct guest_sigaction sigactions[GUEST_NSIG + 1];
+	struct sigpending shared_pending;
+	struct thread *threads; /* live threads, linked through thread->next */
+	int nthreads;
+	uint8_t enosys_reported[512 / 8];
+	struct procfs proc;     /* the emulated /proc's state */
+};
+
+/* One guest thread: one vCPU, served by one monitor thread. */
+struct thread {
+	struct guest *g;
+	struct thread *next;
+	struct vcpu vcpu;
+	pthread_t host;
+	pid_t tid;               /* the monitor thread's tid is the guest's */
+	struct kvm_regs ctx;     /* the user context being served (see monitor.c) */
 	uint64_t sigmask;
+	uint64_t saved_sigmask;  /* sigsuspend: the mask to restore after the handler */
+	bool restore_sigmask;
+	struct sigpending pending;
 	stack_t altstack;
 	uint64_t clear_child_tid;
-	char comm[16];
-	uint64_t retried_fault, retried_rip; /* last page fault retried as spurious */          /* the thread name (prctl PR_SET_NAME) */
-	uint8_t enosys_reported[512 / 8];
+	char comm[16];           /* the thread name (prctl PR_SET_NAME) */
+	uint64_t retried_fault, retried_rip; /* last page fault retried as spurious */
+	_Atomic uint64_t kernel_epoch; /* mm epoch + 1 when it entered the monitor; 0 in the guest */
 };
+
+/* The guest thread this monitor thread serves. */
+extern __thread struct thread *current;
 
 /* Arguments are the raw 64-bit registers; handlers return a value or -errno. */
 typedef long (*syscall_fn)(struct guest *g, const uint64_t *a);
 
-/* Ends the guest as if killed by sig (default action of a fatal signal). */
-void guest_kill(struct guest *g, int sig);
-/* A signal raised by the guest's own action (fault, tgkill on itself, EPIPE). */
-void guest_raise(struct guest *g, int sig);
+/* Ends the whole guest with the status the CLI reports (code or 128 + signal). */
+_Noreturn void guest_exit(struct guest *g, int status);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 
 #define MAX_RW_COUNT (INT_MAX & ~4095L) /* Linux's cap on one transfer */
@@ -63,11 +64,11 @@ static long io_buffer(struct guest *g, int fd, uint64_t gva, size_t len, enum gm
 }
 
 /* Writing to a pipe nobody reads raises SIGPIPE, then fails with EPIPE. */
-static long write_result(struct guest *g, long r)
+static long write_result(long r)
 {
 	r = host_result(r);
 	if (r == -EPIPE)
-		guest_raise(g, SIGPIPE);
+		signal_raise(current, SIGPIPE);
 	return r;
 }
 
@@ -90,7 +91,7 @@ static long buffer_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 	}
 	if (access == GMEM_WRITE)
 		return host_result(positioned ? preadv(fd, iov, (int)n, offset) : readv(fd, iov, (int)n));
-	return write_result(g, positioned ? pwritev(fd, iov, (int)n, offset) : writev(fd, iov, (int)n));
+	return write_result(positioned ? pwritev(fd, iov, (int)n, offset) : writev(fd, iov, (int)n));
 }
 
 long sys_read(struct guest *g, const uint64_t *a)
@@ -150,7 +151,7 @@ static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 		return buffer_fault(fd, access);
 	if (access == GMEM_WRITE)
 		return host_result(readv(fd, iov, n));
-	return write_result(g, writev(fd, iov, n));
+	return write_result(writev(fd, iov, n));
 }
 
 long sys_readv(struct guest *g, const uint64_t *a)
@@ -179,7 +180,7 @@ long sys_sendfile(struct guest *g, const uint64_t *a)
 	off_t offset;
 	if (a[2] && gmem_copy_in(&g->mm, &offset, a[2], sizeof(offset)))
 		return -EFAULT;
-	long r = write_result(g, sendfile(out, in, a[2] ? &offset : NULL, a[3]));
+	long r = write_result(sendfile(out, in, a[2] ? &offset : NULL, a[3]));
 	if (r >= 0 && a[2] && gmem_copy_out(&g->mm, a[2], &offset, sizeof(offset)))
 		return -EFAULT;
 	return r;

@@ -47,7 +47,7 @@ static long fill_from_file(struct guest *g, int fd, uint64_t addr, uint64_t len,
 	return 0;
 }
 
-long sys_mmap(struct guest *g, const uint64_t *a)
+static long do_mmap(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = a[1];
 	int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
@@ -95,6 +95,8 @@ long sys_mmap(struct guest *g, const uint64_t *a)
 	long err = mm_map_fixed(&g->mm, addr, len, prot, anonymous ? VMA_ANON : VMA_FILE);
 	if (!err && !anonymous)
 		err = fill_from_file(g, fd, addr, len, off);
+	if (!err && !anonymous)
+		procfs_name_mapping(g, addr, fd, (uint64_t)off);
 	if (err) {
 		mm_unmap(&g->mm, addr, len);
 		return err;
@@ -102,7 +104,7 @@ long sys_mmap(struct guest *g, const uint64_t *a)
 	return (long)addr;
 }
 
-long sys_munmap(struct guest *g, const uint64_t *a)
+static long do_munmap(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len;
 	if ((addr & (PAGE_SIZE - 1)) || a[1] == 0 || !page_len(a[1], &len) || !user_range(addr, len))
@@ -110,7 +112,7 @@ long sys_munmap(struct guest *g, const uint64_t *a)
 	return mm_unmap(&g->mm, addr, len);
 }
 
-long sys_mprotect(struct guest *g, const uint64_t *a)
+static long do_mprotect(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len;
 	int prot = (int)a[2];
@@ -125,7 +127,7 @@ long sys_mprotect(struct guest *g, const uint64_t *a)
 	return mm_protect(&g->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-long sys_brk(struct guest *g, const uint64_t *a)
+static long do_brk(struct guest *g, const uint64_t *a)
 {
 	struct mm *mm = &g->mm;
 	uint64_t want = a[0];
@@ -157,7 +159,7 @@ static int mapped_prot(struct mm *mm, uint64_t addr, uint64_t len, int *prot)
 	return 1;
 }
 
-long sys_mremap(struct guest *g, const uint64_t *a)
+static long do_mremap(struct guest *g, const uint64_t *a)
 {
 	uint64_t old = a[0], old_len, new_len;
 	int flags = (int)a[3];
@@ -194,7 +196,7 @@ long sys_mremap(struct guest *g, const uint64_t *a)
 	return (long)moved;
 }
 
-long sys_madvise(struct guest *g, const uint64_t *a)
+static long do_madvise(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len;
 	int advice = (int)a[2], prot;
@@ -209,3 +211,23 @@ long sys_madvise(struct guest *g, const uint64_t *a)
 		return mm_discard(&g->mm, addr, len);
 	return 0;
 }
+
+/*
+ * Each call changes the address space under the write lock; unlocking makes
+ * the new page tables visible to every vCPU before any of them runs on.
+ */
+#define UNDER_WRITE_LOCK(name)                                  \
+	long sys_##name(struct guest *g, const uint64_t *a)     \
+	{                                                       \
+		mm_write_lock(&g->mm);                          \
+		long r = do_##name(g, a);                       \
+		int err = mm_write_unlock(&g->mm);              \
+		return err ? err : r;                           \
+	}
+
+UNDER_WRITE_LOCK(mmap)
+UNDER_WRITE_LOCK(munmap)
+UNDER_WRITE_LOCK(mprotect)
+UNDER_WRITE_LOCK(brk)
+UNDER_WRITE_LOCK(mremap)
+UNDER_WRITE_LOCK(madvise)

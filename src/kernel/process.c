@@ -21,15 +21,7 @@
 
 long sys_exit_group(struct guest *g, const uint64_t *a)
 {
-	g->exited = true;
-	g->exit_status = (int)(a[0] & 0xff);
-	return 0;
-}
-
-/* With a single thread, ending the thread ends the process. */
-long sys_exit(struct guest *g, const uint64_t *a)
-{
-	return sys_exit_group(g, a);
+	guest_exit(g, (int)(a[0] & 0xff));
 }
 
 long sys_arch_prctl(struct guest *g, const uint64_t *a)
@@ -38,10 +30,10 @@ long sys_arch_prctl(struct guest *g, const uint64_t *a)
 	case ARCH_SET_FS:
 		if (a[1] >= (1ULL << 47))
 			return -EPERM;
-		return cpu_set_fs_base(&g->vm, a[1]);
+		return cpu_set_fs_base(&current->vcpu, a[1]);
 	case ARCH_GET_FS: {
 		uint64_t base;
-		int err = cpu_get_fs_base(&g->vm, &base);
+		int err = cpu_get_fs_base(&current->vcpu, &base);
 		if (err)
 			return err;
 		return gmem_copy_out(&g->mm, a[1], &base, sizeof(base));
@@ -51,11 +43,6 @@ long sys_arch_prctl(struct guest *g, const uint64_t *a)
 	}
 }
 
-long sys_set_tid_address(struct guest *g, const uint64_t *a)
-{
-	g->clear_child_tid = a[0];
-	return getpid();
-}
 
 long sys_set_robust_list(struct guest *g, const uint64_t *a)
 {
@@ -179,7 +166,6 @@ long sys_sched_yield(struct guest *g, const uint64_t *a)
 		return (expr);                              \
 	}
 ID_CALL(getpid, getpid())
-ID_CALL(gettid, getpid())
 ID_CALL(getppid, getppid())
 ID_CALL(getuid, getuid())
 ID_CALL(geteuid, geteuid())
@@ -242,7 +228,7 @@ long sys_prctl(struct guest *g, const uint64_t *a)
 {
 	switch ((int)a[0]) {
 	case PR_SET_NAME: {
-		char name[sizeof(g->comm)];
+		char name[sizeof(current->comm)];
 		long n = gmem_string_in(&g->mm, name, a[1], sizeof(name));
 		if (n == -EFAULT)
 			return -EFAULT;
@@ -250,12 +236,54 @@ long sys_prctl(struct guest *g, const uint64_t *a)
 		if (n < 0 && gmem_copy_in(&g->mm, name, a[1], sizeof(name) - 1))
 			return -EFAULT;
 		name[sizeof(name) - 1] = '\0';
-		memcpy(g->comm, name, sizeof(name));
+		memcpy(current->comm, name, sizeof(name));
 		return 0;
 	}
 	case PR_GET_NAME:
-		return gmem_copy_out(&g->mm, a[1], g->comm, sizeof(g->comm));
+		return gmem_copy_out(&g->mm, a[1], current->comm, sizeof(current->comm));
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_SET_DUMPABLE:
+		return a[1] <= 1 ? 0 : -EINVAL;
+	case PR_GET_PDEATHSIG: {
+		int none = 0; /* the container's first process outlives nobody it could watch */
+		return gmem_copy_out(&g->mm, a[1], &none, sizeof(none));
+	}
+	case PR_SET_PDEATHSIG:
+		return a[1] <= GUEST_NSIG ? 0 : -EINVAL;
+	case PR_GET_NO_NEW_PRIVS:
+		return 1; /* the monitor runs with no_new_privs (the jail sets it) */
+	case PR_SET_NO_NEW_PRIVS:
+		return a[1] == 1 && !a[2] && !a[3] && !a[4] ? 0 : -EINVAL;
 	default:
 		return -EINVAL;
 	}
+}
+
+long sys_getrusage(struct guest *g, const uint64_t *a)
+{
+	struct rusage usage;
+	/* The monitor's threads are the guest's threads: their usage is the guest's. */
+	if (getrusage((int)a[0], &usage) < 0)
+		return -errno;
+	return gmem_copy_out(&g->mm, a[1], &usage, sizeof(usage));
+}
+
+long sys_sched_setaffinity(struct guest *g, const uint64_t *a)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	size_t len = a[1] < sizeof(set) ? a[1] : sizeof(set);
+	if (gmem_copy_in(&g->mm, &set, a[2], len))
+		return -EFAULT;
+	/* Only the guest's own threads: any other id would name a host task. */
+	int pid = (int)a[0];
+	bool ours = pid == 0;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t && !ours; t = t->next)
+		ours = t->tid == pid;
+	pthread_mutex_unlock(&g->lock);
+	if (!ours)
+		return -ESRCH;
+	return host_result(sched_setaffinity(pid, sizeof(set), &set));
 }

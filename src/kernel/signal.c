@@ -1,40 +1,225 @@
 // SPDX-License-Identifier: Apache-2.0
-// Signal state and the default actions. Dispositions and the mask are kept
-// per guest; a signal the guest raises on itself takes its default action
-// (handler delivery arrives with the signals stage, see docs/syscalls.md).
+// Guest signals. Dispositions and the shared queue are per process, masks
+// and private queues per thread, as in Linux. Delivery happens when a thread
+// is about to return to ring 3 (monitor.c calls signal_deliver); a thread
+// running guest code is kicked out of KVM_RUN by a host signal first.
+//
+// Host signals sent to the monitor (kill from outside, host timers, SIGXFSZ)
+// are caught by a handler that only records them; the vCPU thread that was
+// interrupted moves them into the guest queues (signal_drain_host).
+#include "kernel/signal.h"
+
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/sigframe.h"
 #include "kernel/syscall.h"
 
-#define SIG_BIT(sig) (1ULL << ((sig) - 1))
-#define UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
-/* The kernel's values (glibc's MINSIGSTKSZ is a runtime query). */
-#define KERNEL_SS_AUTODISARM (1U << 31)
-#define KERNEL_MINSIGSTKSZ 2048
-
-void guest_kill(struct guest *g, int sig)
-{
-	if (g->trace)
-		fprintf(g->trace, "+++ killed by %s +++\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-	g->exited = true;
-	g->exit_status = 128 + sig;
-}
-
+/* Default action classes. */
 static bool default_ignores(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-void guest_raise(struct guest *g, int sig)
+static bool default_stops(int sig)
 {
-	const struct guest_sigaction *act = &g->sigactions[sig];
-	if (act->handler == (uint64_t)(uintptr_t)SIG_IGN && sig != SIGKILL)
-		return;
-	if (act->handler == (uint64_t)(uintptr_t)SIG_DFL && default_ignores(sig))
-		return;
-	guest_kill(g, sig);
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
+
+static bool is_ignored(const struct guest_sigaction *act, int sig)
+{
+	if (act->handler == (uint64_t)(uintptr_t)SIG_IGN)
+		return sig != SIGKILL && sig != SIGSTOP;
+	return act->handler == (uint64_t)(uintptr_t)SIG_DFL && default_ignores(sig);
+}
+
+static void queue(struct sigpending *p, const struct guest_siginfo *info)
+{
+	/* Standard signals do not queue: a second one while pending merges. */
+	if (p->set & SIG_BIT(info->signo))
+		return;
+	p->set |= SIG_BIT(info->signo);
+	p->info[info->signo] = *info;
+}
+
+/* Called with g->lock held, so that t cannot exit and be freed meanwhile. */
+void signal_kick(struct thread *t)
+{
+	if (t == current)
+		return; /* it delivers on its way back to ring 3 anyway */
+	if (t->vcpu.run)
+		t->vcpu.run->immediate_exit = 1;
+	pthread_kill(t->host, SIGRTMIN + 4);
+}
+
+void signal_send_thread(struct thread *t, const struct guest_siginfo *info)
+{
+	struct guest *g = t->g;
+	pthread_mutex_lock(&g->lock);
+	if (!is_ignored(&g->sigactions[info->signo], info->signo)) {
+		queue(&t->pending, info);
+		signal_kick(t);
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+void signal_send_process(struct guest *g, const struct guest_siginfo *info)
+{
+	int sig = info->signo;
+	pthread_mutex_lock(&g->lock);
+	if (is_ignored(&g->sigactions[sig], sig)) {
+		pthread_mutex_unlock(&g->lock);
+		return;
+	}
+	queue(&g->shared_pending, info);
+	/* Wake one thread that can take it: the main thread first, as Linux does. */
+	for (struct thread *t = g->threads; t; t = t->next) {
+		if (!(t->sigmask & SIG_BIT(sig))) {
+			signal_kick(t);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+void signal_raise(struct thread *t, int sig)
+{
+	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_KERNEL};
+	signal_send_thread(t, &info);
+}
+
+void signal_force_fault(struct thread *t, const struct guest_siginfo *info)
+{
+	struct guest *g = t->g;
+	int sig = info->signo;
+	pthread_mutex_lock(&g->lock);
+	struct guest_sigaction *act = &g->sigactions[sig];
+	if ((t->sigmask & SIG_BIT(sig)) || act->handler == (uint64_t)(uintptr_t)SIG_IGN) {
+		t->sigmask &= ~SIG_BIT(sig);
+		act->handler = (uint64_t)(uintptr_t)SIG_DFL;
+	}
+	/* A fault replaces whatever of the same number was pending. */
+	t->pending.set |= SIG_BIT(sig);
+	t->pending.info[sig] = *info;
+	pthread_mutex_unlock(&g->lock);
+}
+
+bool signal_pending(struct thread *t)
+{
+	struct guest *g = t->g;
+	pthread_mutex_lock(&g->lock);
+	bool any = ((t->pending.set | g->shared_pending.set) & ~t->sigmask) != 0;
+	pthread_mutex_unlock(&g->lock);
+	return any;
+}
+
+enum signal_restart signal_restart_kind(struct thread *t)
+{
+	struct guest *g = t->g;
+	pthread_mutex_lock(&g->lock);
+	uint64_t ready = (t->pending.set | g->shared_pending.set) & ~t->sigmask;
+	enum signal_restart kind = RESTART_NO_HANDLER;
+	for (int sig = 1; sig <= GUEST_NSIG; sig++) {
+		if (!(ready & SIG_BIT(sig)))
+			continue;
+		const struct guest_sigaction *act = &g->sigactions[sig];
+		if (act->handler == (uint64_t)(uintptr_t)SIG_DFL || act->handler == (uint64_t)(uintptr_t)SIG_IGN)
+			continue;
+		kind = (act->flags & SA_RESTART) ? RESTART_AFTER_HANDLER : RESTART_NONE;
+		break;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return kind;
+}
+
+static const char *signal_name(int sig)
+{
+	static __thread char buf[16];
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev)
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	else
+		snprintf(buf, sizeof(buf), "SIGRT_%d", sig - SIGRTMIN);
+	return buf;
+}
+
+/* Takes the lowest pending unblocked signal, thread queue first. Locked. */
+static int dequeue(struct thread *t, struct guest_siginfo *info)
+{
+	struct guest *g = t->g;
+	for (int sig = 1; sig <= GUEST_NSIG; sig++) {
+		struct sigpending *from = (t->pending.set & SIG_BIT(sig)) ? &t->pending
+					  : (g->shared_pending.set & SIG_BIT(sig)) ? &g->shared_pending : NULL;
+		if (!from || (t->sigmask & SIG_BIT(sig)))
+			continue;
+		from->set &= ~SIG_BIT(sig);
+		*info = from->info[sig];
+		return sig;
+	}
+	return 0;
+}
+
+void signal_deliver(struct thread *t, const struct fault_regs *fault)
+{
+	struct guest *g = t->g;
+	for (;;) {
+		struct guest_siginfo info;
+		pthread_mutex_lock(&g->lock);
+		int sig = dequeue(t, &info);
+		if (!sig) {
+			pthread_mutex_unlock(&g->lock);
+			break;
+		}
+		struct guest_sigaction act = g->sigactions[sig];
+		if (act.handler != (uint64_t)(uintptr_t)SIG_DFL && act.handler != (uint64_t)(uintptr_t)SIG_IGN &&
+		    (act.flags & SA_RESETHAND))
+			g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
+		pthread_mutex_unlock(&g->lock);
+
+		if (g->trace)
+			fprintf(g->trace, "--- %s {si_signo=%s, si_code=%d, si_addr=%#llx} ---\n", signal_name(sig),
+				signal_name(sig), info.code, (unsigned long long)info.fault.addr);
+		if (act.handler == (uint64_t)(uintptr_t)SIG_IGN)
+			continue;
+		if (act.handler == (uint64_t)(uintptr_t)SIG_DFL) {
+			if (default_ignores(sig))
+				continue;
+			if (default_stops(sig)) {
+				kill(getpid(), SIGSTOP); /* the container stops; SIGCONT resumes it */
+				continue;
+			}
+			if (g->trace)
+				fprintf(g->trace, "+++ killed by %s +++\n", signal_name(sig));
+			guest_exit(g, 128 + sig);
+		}
+		/* sigsuspend's temporary mask gives way to the one it replaced. */
+		uint64_t old_mask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
+		t->restore_sigmask = false;
+		bool is_fault = fault && info.code > 0 && info.code < GUEST_SI_KERNEL;
+		if (sigframe_push(t, &act, &info, is_fault ? fault : NULL, old_mask) < 0) {
+			/* No usable stack for the frame: Linux kills with SIGSEGV. */
+			if (g->trace)
+				fprintf(g->trace, "+++ killed by SIGSEGV +++\n");
+			guest_exit(g, 128 + SIGSEGV);
+		}
+		pthread_mutex_lock(&g->lock);
+		t->sigmask = (old_mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : SIG_BIT(sig))) & ~UNBLOCKABLE;
+		pthread_mutex_unlock(&g->lock);
+		fault = NULL;
+	}
+	if (t->restore_sigmask) {
+		t->sigmask = t->saved_sigmask;
+		t->restore_sigmask = false;
+	}
+}
+
+/* --- System calls --- */
+
+/* The kernel's values (glibc's MINSIGSTKSZ is a runtime query). */
+#define KERNEL_SS_AUTODISARM (1U << 31)
+#define KERNEL_MINSIGSTKSZ 2048
 
 long sys_rt_sigaction(struct guest *g, const uint64_t *a)
 {
@@ -43,15 +228,24 @@ long sys_rt_sigaction(struct guest *g, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	struct guest_sigaction act;
+	struct guest_sigaction act, old;
 	if (a[1] && gmem_copy_in(&g->mm, &act, a[1], sizeof(act)))
 		return -EFAULT;
-	if (a[2] && gmem_copy_out(&g->mm, a[2], &g->sigactions[sig], sizeof(act)))
-		return -EFAULT;
+	pthread_mutex_lock(&g->lock);
+	old = g->sigactions[sig];
 	if (a[1]) {
 		act.mask &= ~UNBLOCKABLE;
 		g->sigactions[sig] = act;
+		/* Setting SIG_IGN (or default-ignore) discards what is pending. */
+		if (is_ignored(&act, sig)) {
+			g->shared_pending.set &= ~SIG_BIT(sig);
+			for (struct thread *t = g->threads; t; t = t->next)
+				t->pending.set &= ~SIG_BIT(sig);
+		}
 	}
+	pthread_mutex_unlock(&g->lock);
+	if (a[2] && gmem_copy_out(&g->mm, a[2], &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
@@ -60,72 +254,222 @@ long sys_rt_sigprocmask(struct guest *g, const uint64_t *a)
 	int how = (int)a[0];
 	if (a[3] != sizeof(uint64_t))
 		return -EINVAL;
-	uint64_t set = 0;
+	uint64_t set = 0, old = current->sigmask;
 	if (a[1] && gmem_copy_in(&g->mm, &set, a[1], sizeof(set)))
 		return -EFAULT;
 	if (a[1] && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
 		return -EINVAL;
-	if (a[2] && gmem_copy_out(&g->mm, a[2], &g->sigmask, sizeof(g->sigmask)))
+	if (a[2] && gmem_copy_out(&g->mm, a[2], &old, sizeof(old)))
 		return -EFAULT;
 	if (!a[1])
 		return 0;
+	pthread_mutex_lock(&g->lock);
 	if (how == SIG_BLOCK)
-		g->sigmask |= set;
+		current->sigmask |= set;
 	else if (how == SIG_UNBLOCK)
-		g->sigmask &= ~set;
+		current->sigmask &= ~set;
 	else
-		g->sigmask = set;
-	g->sigmask &= ~UNBLOCKABLE;
+		current->sigmask = set;
+	current->sigmask &= ~UNBLOCKABLE;
+	pthread_mutex_unlock(&g->lock);
 	return 0;
+}
+
+long sys_rt_sigpending(struct guest *g, const uint64_t *a)
+{
+	if (a[1] > sizeof(uint64_t))
+		return -EINVAL;
+	pthread_mutex_lock(&g->lock);
+	uint64_t set = (current->pending.set | g->shared_pending.set) & current->sigmask;
+	pthread_mutex_unlock(&g->lock);
+	return gmem_copy_out(&g->mm, a[0], &set, a[1]);
+}
+
+/* Sleeps until a host signal (a kick, or one from outside) interrupts. */
+static void wait_for_kick(const struct timespec *timeout)
+{
+	sigset_t unblocked;
+	pthread_sigmask(SIG_SETMASK, NULL, &unblocked);
+	sigdelset(&unblocked, SIGRTMIN + 4);
+	ppoll(NULL, 0, timeout, &unblocked);
+}
+
+long sys_rt_sigsuspend(struct guest *g, const uint64_t *a)
+{
+	uint64_t mask;
+	if (a[1] != sizeof(uint64_t))
+		return -EINVAL;
+	if (gmem_copy_in(&g->mm, &mask, a[0], sizeof(mask)))
+		return -EFAULT;
+	pthread_mutex_lock(&g->lock);
+	current->saved_sigmask = current->sigmask;
+	current->restore_sigmask = true;
+	current->sigmask = mask & ~UNBLOCKABLE;
+	pthread_mutex_unlock(&g->lock);
+	while (!signal_pending(current)) {
+		signal_drain_host(g);
+		if (!signal_pending(current))
+			wait_for_kick(NULL);
+	}
+	return -EINTR; /* never restarted: see monitor.c */
+}
+
+long sys_pause(struct guest *g, const uint64_t *a)
+{
+	(void)a;
+	while (!signal_pending(current)) {
+		signal_drain_host(g);
+		if (!signal_pending(current))
+			wait_for_kick(NULL);
+	}
+	return -EINTR;
+}
+
+long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)
+{
+	uint64_t wanted;
+	struct timespec timeout, *limit = NULL;
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	if (gmem_copy_in(&g->mm, &wanted, a[0], sizeof(wanted)))
+		return -EFAULT;
+	if (a[2]) {
+		if (gmem_copy_in(&g->mm, &timeout, a[2], sizeof(timeout)))
+			return -EFAULT;
+		if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000)
+			return -EINVAL;
+		limit = &timeout;
+	}
+	wanted &= ~UNBLOCKABLE;
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (limit) {
+		deadline.tv_sec += limit->tv_sec;
+		deadline.tv_nsec += limit->tv_nsec;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+	}
+	for (;;) {
+		signal_drain_host(g);
+		pthread_mutex_lock(&g->lock);
+		uint64_t ready = (current->pending.set | g->shared_pending.set) & wanted;
+		int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
+		struct guest_siginfo info;
+		if (sig) {
+			struct sigpending *from = (current->pending.set & SIG_BIT(sig)) ? &current->pending
+										     : &g->shared_pending;
+			from->set &= ~SIG_BIT(sig);
+			info = from->info[sig];
+		}
+		bool other = ((current->pending.set | g->shared_pending.set) & ~current->sigmask) != 0;
+		pthread_mutex_unlock(&g->lock);
+		if (sig) {
+			if (a[1] && gmem_copy_out(&g->mm, a[1], &info, sizeof(info)))
+				return -EFAULT;
+			return sig;
+		}
+		if (other)
+			return -EINTR; /* an unblocked signal arrived: its handler runs */
+		struct timespec now, left;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline.tv_sec - now.tv_sec;
+		left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (limit && left.tv_sec < 0)
+			return -EAGAIN;
+		wait_for_kick(limit ? &left : NULL);
+	}
 }
 
 long sys_sigaltstack(struct guest *g, const uint64_t *a)
 {
-	stack_t want;
+	stack_t want, old = current->altstack;
+	uint64_t sp = current->ctx.rsp;
+	bool on = !(old.ss_flags & SS_DISABLE) && sp - (uint64_t)old.ss_sp <= old.ss_size;
+	if (on)
+		old.ss_flags |= SS_ONSTACK;
 	if (a[0] && gmem_copy_in(&g->mm, &want, a[0], sizeof(want)))
 		return -EFAULT;
-	if (a[1] && gmem_copy_out(&g->mm, a[1], &g->altstack, sizeof(g->altstack)))
+	if (a[1] && gmem_copy_out(&g->mm, a[1], &old, sizeof(old)))
 		return -EFAULT;
 	if (!a[0])
 		return 0;
-	if (want.ss_flags & ~(SS_DISABLE | KERNEL_SS_AUTODISARM))
+	if (on)
+		return -EPERM;
+	int mode = want.ss_flags & ~(int)KERNEL_SS_AUTODISARM;
+	if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
 		return -EINVAL;
-	if (want.ss_flags & SS_DISABLE) {
-		g->altstack = (stack_t){.ss_flags = SS_DISABLE};
+	if (mode == SS_DISABLE) {
+		current->altstack = (stack_t){.ss_flags = SS_DISABLE};
 		return 0;
 	}
 	if (want.ss_size < KERNEL_MINSIGSTKSZ)
 		return -ENOMEM;
-	g->altstack = want;
+	want.ss_flags &= (int)KERNEL_SS_AUTODISARM;
+	current->altstack = want;
 	return 0;
 }
 
-/* Signals to the guest itself; other processes do not exist yet. */
-static long signal_self(struct guest *g, long pid, int sig)
-{
-	if (sig < 0 || sig > GUEST_NSIG)
-		return -EINVAL;
-	if (pid != getpid())
-		return -ESRCH;
-	if (sig)
-		guest_raise(g, sig);
-	return 0;
-}
-
+/* kill(2) semantics inside one process: pid, 0, -1 and our own group reach us. */
 long sys_kill(struct guest *g, const uint64_t *a)
 {
 	long pid = (int)a[0];
-	return signal_self(g, pid == 0 || pid == -1 || pid == -getpgrp() ? getpid() : pid, (int)a[1]);
+	int sig = (int)a[1];
+	if (sig < 0 || sig > GUEST_NSIG)
+		return -EINVAL;
+	if (pid != getpid() && pid != 0 && pid != -1 && pid != -getpgrp())
+		return -ESRCH;
+	if (sig) {
+		struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_USER, .kill = {getpid(), getuid()}};
+		signal_send_process(g, &info);
+	}
+	return 0;
+}
+
+static long thread_kill(struct guest *g, long tgid, long tid, int sig)
+{
+	if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
+		return -EINVAL;
+	if (tgid != -1 && tgid != getpid())
+		return -ESRCH;
+	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_TKILL, .kill = {getpid(), getuid()}};
+	long err = -ESRCH;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next) {
+		if (t->tid != tid)
+			continue;
+		err = 0;
+		if (sig && !is_ignored(&g->sigactions[sig], sig)) {
+			queue(&t->pending, &info);
+			signal_kick(t);
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return err;
 }
 
 long sys_tkill(struct guest *g, const uint64_t *a)
 {
-	return signal_self(g, (int)a[0], (int)a[1]);
+	return thread_kill(g, -1, (int)a[0], (int)a[1]);
 }
 
 long sys_tgkill(struct guest *g, const uint64_t *a)
 {
-	if ((int)a[0] != (int)a[1])
-		return -ESRCH;
-	return signal_self(g, (int)a[1], (int)a[2]);
+	return thread_kill(g, (int)a[0], (int)a[1], (int)a[2]);
+}
+
+long sys_rt_sigreturn(struct guest *g, const uint64_t *a)
+{
+	(void)a;
+	if (sigframe_pop(current) < 0) {
+		if (g->trace)
+			fprintf(g->trace, "+++ killed by SIGSEGV +++\n");
+		guest_exit(g, 128 + SIGSEGV);
+	}
+	return (long)current->ctx.rax; /* the interrupted context's RAX, unchanged */
 }

@@ -45,6 +45,8 @@ static inline long guest_path(struct guest *g, uint64_t gva, char *buf)
 
 /* Keeps a new host descriptor only if the guest may name it (else -EMFILE). */
 long guest_new_fd(long fd);
+/* The size Linux's descriptor table would have grown to for this guest. */
+int guest_fd_table_size(void);
 
 /* A dirfd argument: AT_FDCWD or a guest descriptor. */
 static inline int guest_dirfd_valid(long fd)

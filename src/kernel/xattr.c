@@ -31,7 +31,8 @@ static long target_in(struct guest *g, enum xattr_target kind, uint64_t arg, cha
 		*fd = (int)arg;
 		return 0;
 	}
-	return guest_path(g, arg, path);
+	long err = guest_path(g, arg, path);
+	return err ? err : procfs_xattr_path(g, path, kind == XATTR_PATH);
 }
 
 static long do_getxattr(struct guest *g, const uint64_t *a, enum xattr_target kind)

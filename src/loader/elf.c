@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vm/gmem.h"
@@ -45,7 +46,8 @@ static int check_header(const Elf64_Ehdr *eh, ssize_t got, const char **why)
 }
 
 /* Maps one PT_LOAD segment at bias + p_vaddr and reads its file bytes. */
-static int load_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bias, const char **why)
+static int load_segment(struct mm *mm, int fd, struct vma_file file, const Elf64_Phdr *ph, uint64_t bias,
+			const char **why)
 {
 	uint64_t start = (bias + ph->p_vaddr) & PAGE_MASK;
 	uint64_t file_end = bias + ph->p_vaddr + ph->p_filesz;
@@ -65,6 +67,12 @@ static int load_segment(struct mm *mm, int fd, const Elf64_Phdr *ph, uint64_t bi
 	}
 	/* File bytes from the segment's page start, so the page head is right too. */
 	uint64_t off = ph->p_offset & PAGE_MASK;
+	file.offset = off;
+	err = vma_set_file(&mm->vmas, start, file);
+	if (err) {
+		*why = "mapping a segment";
+		return err;
+	}
 	uint64_t want = file_end - start;
 	struct iovec iov[8];
 	while (want > 0) {
@@ -118,7 +126,8 @@ static int load_span(const Elf64_Phdr *ph, int phnum, uint64_t *low, uint64_t *h
  * USER_PIE_BASE; an interpreter (is_interp) wherever the mmap area has room,
  * as Linux places ld.so.
  */
-static int load_object(struct mm *mm, int fd, bool is_interp, struct elf_object *obj, const char **why)
+static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, struct elf_object *obj,
+		       const char **why)
 {
 	Elf64_Ehdr eh;
 	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
@@ -135,6 +144,12 @@ static int load_object(struct mm *mm, int fd, bool is_interp, struct elf_object 
 		*why = "exec format error (truncated program headers)";
 		return -ENOEXEC;
 	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		*why = "reading the program";
+		return -errno;
+	}
+	struct vma_file file = {.dev = st.st_dev, .ino = st.st_ino, .name = name};
 	uint64_t low, high;
 	if (load_span(ph, eh.e_phnum, &low, &high)) {
 		*why = "exec format error (nothing to load)";
@@ -168,7 +183,7 @@ static int load_object(struct mm *mm, int fd, bool is_interp, struct elf_object 
 			obj->phdr = obj->bias + ph[i].p_vaddr;
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		err = load_segment(mm, fd, &ph[i], obj->bias, why);
+		err = load_segment(mm, fd, file, &ph[i], obj->bias, why);
 		if (err)
 			return err;
 		/* Without PT_PHDR, the headers are where the file offset says. */
@@ -181,13 +196,13 @@ static int load_object(struct mm *mm, int fd, bool is_interp, struct elf_object 
 	return 0;
 }
 
-int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why)
+int elf_load(struct mm *mm, int fd, const char *name, struct elf_image *image, const char **why)
 {
 	struct elf_object *prog = calloc(2, sizeof(*prog));
 	if (!prog)
 		return -ENOMEM;
 	struct elf_object *interp = prog + 1;
-	int err = load_object(mm, fd, false, prog, why);
+	int err = load_object(mm, fd, name, false, prog, why);
 	if (err)
 		goto out;
 	mm->brk_start = mm->brk = PAGE_ALIGN_UP(prog->end);
@@ -205,7 +220,10 @@ int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why)
 		*why = "opening the program's interpreter";
 		goto out;
 	}
-	err = load_object(mm, ifd, true, interp, why);
+	/* Named as Linux shows it: the path with symlinks resolved. */
+	char *real = realpath(prog->interp, NULL);
+	err = load_object(mm, ifd, real ? real : prog->interp, true, interp, why);
+	free(real);
 	close(ifd);
 	if (err)
 		goto out;

@@ -19,9 +19,10 @@ struct elf_image {
 /*
  * Maps the PT_LOAD segments of the ELF open at fd, and of its PT_INTERP
  * interpreter if it has one (opened by path inside the rootfs), and sets the
- * program break after the program. Returns 0, -ENOEXEC (not a loadable
- * x86-64 ELF; *why says what is wrong), or another -errno.
+ * program break after the program; name is the program's path as
+ * /proc/<pid>/maps shows it. Returns 0, -ENOEXEC (not a loadable x86-64 ELF;
+ * *why says what is wrong), or another -errno.
  */
-int elf_load(struct mm *mm, int fd, struct elf_image *image, const char **why);
+int elf_load(struct mm *mm, int fd, const char *name, struct elf_image *image, const char **why);
 
 #endif

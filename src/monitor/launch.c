@@ -17,6 +17,8 @@
 
 #include "kernel/fdlimits.h"
 #include "kernel/guest.h"
+#include "kernel/signal.h"
+#include "kernel/thread.h"
 #include "loader/elf.h"
 #include "loader/stack.h"
 #include "monitor/monitor.h"
@@ -24,8 +26,8 @@
 #include "vm/cpu.h"
 #include "vm/platform.h"
 
-/* Room for the monitor's own descriptors above the guest's range. */
-#define MONITOR_FDS 64
+/* Room for the monitor's own descriptors above the guest's range (vCPUs included). */
+#define MONITOR_FDS (MAX_VCPUS + 64)
 
 static int prepare_descriptors(void)
 {
@@ -134,7 +136,7 @@ static FILE *open_trace(void)
 	return f;
 }
 
-static int load_program(struct guest *g, const struct launch_options *opts, uint64_t *entry, uint64_t *rsp)
+static int load_program(struct guest *g, struct thread *t, const struct launch_options *opts)
 {
 	char path[4096];
 	int status = 0;
@@ -143,7 +145,8 @@ static int load_program(struct guest *g, const struct launch_options *opts, uint
 		return status;
 	struct elf_image image;
 	const char *why = "";
-	int err = elf_load(&g->mm, fd, &image, &why);
+	procfs_set_exe(g, path);
+	int err = elf_load(&g->mm, fd, g->proc.exe, &image, &why);
 	close(fd);
 	if (err == -ENOEXEC) {
 		log_error("%s: %s", opts->argv[0], why);
@@ -153,22 +156,52 @@ static int load_program(struct guest *g, const struct launch_options *opts, uint
 		log_error("%s: %s: %s", opts->argv[0], why, strerror(ENOENT));
 		return EXIT_NOT_FOUND;
 	}
+	uint64_t rsp = 0;
 	if (!err)
-		err = stack_build(&g->mm, &image, opts->argv, opts->env, path, rsp);
+		err = stack_build(&g->mm, &image, opts->argv, opts->env, path, &rsp);
+	if (!err)
+		procfs_record_start(g, rsp);
 	if (err) {
 		log_error("%s: loading: %s", opts->argv[0], strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
-	*entry = image.start;
+	t->ctx = (struct kvm_regs){.rip = image.start, .rsp = rsp, .rflags = 0x202};
 	/* The thread name starts as the program's base name, cut to 15 bytes. */
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t len = strnlen(base, sizeof(g->comm) - 1);
-	memcpy(g->comm, base, len);
-	g->comm[len] = 0;
+	size_t len = strnlen(base, sizeof(t->comm) - 1);
+	memcpy(t->comm, base, len);
+	t->comm[len] = 0;
 	return 0;
 }
 
-static int start(struct guest *g, const struct launch_options *opts)
+/* The VM, its memory and the first vCPU, served by the calling host thread. */
+static int create_vm(struct guest *g, struct thread *t)
+{
+	const char *why;
+	int err = kvm_vm_create(&g->vm, &why);
+	if (err) {
+		log_error("%s: %s", why, strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	platform_probe(&g->platform, &g->vm);
+	err = mm_init(&g->mm, &g->vm, !g->platform.ring0_native);
+	if (err) {
+		log_error("guest memory: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	g->mm.quiescent = thread_quiescent_epoch;
+	cpu_write_system_tables(&g->mm.pm);
+	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);
+	if (!err)
+		err = cpu_setup(&g->vm, &t->vcpu, &g->platform, g->mm.pg.pml4);
+	if (err) {
+		log_error("setting up the vCPU: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	return 0;
+}
+
+static int start(struct guest *g, struct thread *t, const struct launch_options *opts)
 {
 	struct stat st = {0};
 	if (stat(opts->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -180,58 +213,53 @@ static int start(struct guest *g, const struct launch_options *opts)
 		log_error("descriptor limit: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
-	const char *why;
-	err = kvm_vm_create(&g->vm, &why);
-	if (err) {
-		log_error("%s: %s", why, strerror(-err));
-		return EXIT_AIRLOCK_FAILED;
-	}
-	struct platform platform;
-	platform_probe(&platform, &g->vm);
-	err = mm_init(&g->mm, &g->vm, !platform.ring0_native);
-	if (err) {
-		log_error("guest memory: %s", strerror(-err));
-		return EXIT_AIRLOCK_FAILED;
-	}
-	cpu_write_system_tables(&g->mm.pm);
-
-	int status = enter_rootfs(opts);
-	uint64_t entry = 0, rsp = 0;
+	procfs_init(g); /* before the chroot hides the host's /proc and /dev */
+	int status = create_vm(g, t);
 	if (!status)
-		status = load_program(g, opts, &entry, &rsp);
+		status = enter_rootfs(opts);
+	if (!status)
+		status = load_program(g, t, opts);
 	if (status)
 		return status;
-	err = cpu_setup(&g->vm, &platform, g->mm.pg.pml4);
-	if (err) {
-		log_error("setting up the vCPU: %s", strerror(-err));
-		return EXIT_AIRLOCK_FAILED;
-	}
 	if (opts->strace)
 		g->trace = open_trace();
-	/* Host writes to a closed pipe must fail with EPIPE; the guest gets its SIGPIPE from the proxy. */
-	signal(SIGPIPE, SIG_IGN);
-
-	err = monitor_run(g, &platform, entry, rsp, &why);
+	err = signal_host_init(g);
 	if (err) {
-		log_error("monitor: %s: %s", why, strerror(-err));
+		log_error("signal handling: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
-	return g->exit_status;
+	const char *why = "";
+	err = physmem_sync_sys_slot(&g->mm.pm);
+	if (!err)
+		err = monitor_run_thread(t, &why);
+	log_error("monitor: %s: %s", why, strerror(-err));
+	return EXIT_AIRLOCK_FAILED;
 }
 
 int launch_run(const struct launch_options *opts)
 {
 	struct guest *g = calloc(1, sizeof(*g));
-	if (!g) {
+	struct thread *t = calloc(1, sizeof(*t));
+	if (!g || !t) {
 		log_error("out of memory");
 		return EXIT_AIRLOCK_FAILED;
 	}
-	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
-	int status = start(g, opts);
+	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
+	pthread_mutex_init(&g->lock, NULL);
+	for (int sig = 1; sig <= GUEST_NSIG; sig++)
+		g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
+	*t = (struct thread){.g = g, .vcpu = {.fd = -1}, .altstack = {.ss_flags = SS_DISABLE}};
+	thread_adopt(t);
+	thread_register(g, t);
+	/* Returns only when the guest could not start or the monitor failed. */
+	int status = start(g, t, opts);
 	if (g->trace)
 		fclose(g->trace);
+	kvm_vcpu_destroy(&g->vm, &t->vcpu);
 	mm_destroy(&g->mm);
 	kvm_vm_destroy(&g->vm);
+	procfs_destroy(g);
+	free(t);
 	free(g);
 	return status;
 }

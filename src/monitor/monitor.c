@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// The vCPU loop. Every system call and exception reaches here as an I/O exit
-// from the trampoline; the monitor serves it and returns to ring 3 through an
-// iretq frame it builds itself, so guest state never passes through code the
-// guest could influence.
+// The vCPU loop. Every system call and exception reaches here as a VM exit;
+// the monitor serves it, delivers pending signals, and returns to ring 3
+// with a user context it rebuilt itself (an iretq frame from ring 0, or
+// plain registers when the vCPU never left ring 3), so guest state never
+// passes through code the guest could influence.
 #include "monitor/monitor.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "guest/trampoline.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "vm/cpu.h"
 #include "vm/layout.h"
@@ -18,50 +21,82 @@
 /* RFLAGS bits ring 3 may own: CF PF AF ZF SF TF DF OF AC ID. */
 #define USER_RFLAGS 0x240dd5ULL
 #define RFLAGS_FIXED 0x202ULL /* IF and the always-one bit */
+#define SYSCALL_INSN_LEN 2
 
 struct iret_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static void return_to_user(struct guest *g, const struct platform *platform, uint64_t rip,
-			   uint64_t rflags, uint64_t rsp)
+/*
+ * Puts t->ctx back on the vCPU: from ring 0 through iretq, from ring 3
+ * directly. Where the vCPU is comes from how it exited (vcpu.in_ring0).
+ */
+static void resume(struct thread *t)
 {
-	struct kvm_regs *regs = &g->vm.run->s.regs.regs;
-	struct iret_frame *frame = physmem_host(&g->mm.pm, SYS_IRET_FRAME);
-	*frame = (struct iret_frame){
-		.rip = rip, .cs = SEL_USER_CS, .rflags = (rflags & USER_RFLAGS) | RFLAGS_FIXED,
-		.rsp = rsp, .ss = SEL_USER_DS,
-	};
-	regs->rsp = SYS_IRET_FRAME;
-	regs->rip = TRAMPOLINE_VA(trampoline_iret);
-	if (g->mm.pg.stale && platform->ring0_native) {
-		regs->rip = TRAMPOLINE_VA(trampoline_flush_iret);
-		g->mm.pg.stale = false;
+	bool in_ring0 = t->vcpu.in_ring0;
+	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
+	*regs = t->ctx;
+	regs->rflags = (t->ctx.rflags & USER_RFLAGS) | RFLAGS_FIXED;
+	if (in_ring0) {
+		struct iret_frame *frame = physmem_host(&t->g->mm.pm, SYS_VCPU_IRET_FRAME(t->vcpu.id));
+		*frame = (struct iret_frame){
+			.rip = t->ctx.rip, .cs = SEL_USER_CS, .rflags = regs->rflags,
+			.rsp = t->ctx.rsp, .ss = SEL_USER_DS,
+		};
+		regs->rsp = SYS_VCPU_IRET_FRAME(t->vcpu.id);
+		regs->rip = TRAMPOLINE_VA(trampoline_iret);
+		regs->rflags = 0x2;
+		t->vcpu.in_ring0 = false; /* once the iretq has run */
 	}
-	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	t->vcpu.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+}
+
+/* Calls that Linux never restarts once a handler has run (-ERESTARTNOHAND and kin). */
+static bool restarts_after_handler(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_poll: case SYS_ppoll: case SYS_select: case SYS_pselect6:
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_nanosleep: case SYS_clock_nanosleep:
+	case SYS_pause: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait:
+		return false;
+	default:
+		return true;
+	}
 }
 
 /*
- * SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. From the
- * ring-0 entry the return is an iretq; from the PVM doorbell the vCPU is
- * still in ring 3 on the user's stack, so the registers are simply set.
+ * A call the monitor's host call returned EINTR for was interrupted by a
+ * signal: restart it transparently, or let the handler see EINTR, as Linux
+ * decides with -ERESTARTSYS.
  */
-static void serve_syscall(struct guest *g, const struct platform *platform, bool in_ring3)
+static void settle_interrupted(struct thread *t, uint64_t nr, long ret)
 {
-	struct kvm_regs *regs = &g->vm.run->s.regs.regs;
+	if (ret != -EINTR || nr == SYS_rt_sigsuspend || nr == SYS_pause || nr == SYS_rt_sigtimedwait ||
+	    nr == SYS_rt_sigreturn)
+		return;
+	enum signal_restart kind = signal_restart_kind(t);
+	if (kind == RESTART_NONE || (kind == RESTART_AFTER_HANDLER && !restarts_after_handler(nr)))
+		return;
+	t->ctx.rip -= SYSCALL_INSN_LEN;
+	t->ctx.rax = nr;
+}
+
+/* SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. */
+static void serve_syscall(struct thread *t)
+{
+	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
+	t->ctx = *regs;
+	t->ctx.rip = regs->rcx;
+	t->ctx.rflags = regs->r11;
 	const uint64_t args[6] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9};
-	uint64_t rip = regs->rcx, rflags = regs->r11;
-	g->retried_fault = g->retried_rip = 0;
-	regs->rax = (uint64_t)syscall_dispatch(g, regs->rax, args);
-	if (g->exited)
-		return;
-	if (!in_ring3) {
-		return_to_user(g, platform, rip, rflags, regs->rsp);
-		return;
-	}
-	regs->rip = rip;
-	regs->rflags = (rflags & USER_RFLAGS) | RFLAGS_FIXED;
-	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	uint64_t nr = regs->rax;
+	t->retried_fault = t->retried_rip = 0;
+	long ret = syscall_dispatch(t->g, nr, args);
+	t->ctx.rax = (uint64_t)ret; /* rt_sigreturn returns the restored RAX itself */
+	signal_drain_host(t->g);
+	settle_interrupted(t, nr, ret);
+	signal_deliver(t, NULL);
+	resume(t);
 }
 
 static int fault_signal(unsigned vector)
@@ -84,95 +119,143 @@ static bool has_error_code(unsigned vector)
 #define PF_WRITE (1U << 1)
 #define PF_FETCH (1U << 4)
 
+/* The si_code Linux gives a fault, and whether it carries an address. */
+static int fault_code(unsigned vector, bool mapped, bool *has_addr)
+{
+	*has_addr = true;
+	switch (vector) {
+	case 14: return mapped ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+	case 0: return 1;  /* FPE_INTDIV */
+	case 6: return 2;  /* ILL_ILLOPN */
+	case 17: return 1; /* BUS_ADRALN */
+	case 1: return 2;  /* TRAP_TRACE */
+	default:
+		*has_addr = false;
+		return GUEST_SI_KERNEL; /* #GP, int3 and the rest: si_code SI_KERNEL, no address */
+	}
+}
+
 /*
  * A page fault on memory the region map allows is a stale translation: a
  * permission was raised or a page filled in without a flush (see
  * paging.h). Flush and run the instruction again, once per fault site.
  */
-static bool retry_spurious_fault(struct guest *g, const struct platform *platform,
-				 const struct iret_frame *frame)
+static bool retry_spurious_fault(struct thread *t, uint64_t err, uint64_t cr2)
 {
-	uint64_t cr2;
-	uint64_t error = *((const uint64_t *)frame - 1);
-	if (cpu_get_cr2(&g->vm, &cr2))
+	struct mm *mm = &t->g->mm;
+	int need = (err & PF_WRITE) ? PROT_WRITE : (err & PF_FETCH) ? PROT_EXEC : PROT_READ | PROT_WRITE | PROT_EXEC;
+	bool locked = mm_read_lock(mm);
+	const struct vma *v = vma_find(&mm->vmas, cr2);
+	bool allowed = v && (v->prot & need);
+	mm_read_unlock(mm, locked);
+	if (!allowed || (t->retried_fault == cr2 && t->retried_rip == t->ctx.rip))
 		return false;
-	const struct vma *v = vma_find(&g->mm.vmas, cr2);
-	int need = (error & PF_WRITE) ? PROT_WRITE : (error & PF_FETCH) ? PROT_EXEC
-									: PROT_READ | PROT_WRITE | PROT_EXEC;
-	if (!v || !(v->prot & need) || (g->retried_fault == cr2 && g->retried_rip == frame->rip))
-		return false;
-	g->retried_fault = cr2;
-	g->retried_rip = frame->rip;
-	g->mm.pg.stale = true;
-	return_to_user(g, platform, frame->rip, frame->rflags, frame->rsp);
+	t->retried_fault = cr2;
+	t->retried_rip = t->ctx.rip;
+	mm_write_lock(mm);
+	mm->pg.stale = true;
+	mm_write_unlock(mm);
 	return true;
 }
 
-static int serve_exception(struct guest *g, const struct platform *platform, unsigned vector,
-			   const char **why)
+static int serve_exception(struct thread *t, unsigned vector, const char **why)
 {
-	struct kvm_regs *regs = &g->vm.run->s.regs.regs;
+	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
 	uint64_t at = regs->rsp + (has_error_code(vector) ? 8 : 0);
-	if (at < SYS_KSTACK_BOTTOM || at + sizeof(struct iret_frame) > SYS_KSTACK_TOP) {
+	uint64_t stack_top = SYS_VCPU_KSTACK_TOP(t->vcpu.id);
+	if (at < stack_top - PAGE_SIZE / 2 || at + sizeof(struct iret_frame) > stack_top) {
 		*why = "exception with a corrupt kernel stack";
 		return -EIO;
 	}
-	const struct iret_frame *frame = physmem_host(&g->mm.pm, at);
+	const struct iret_frame *frame = physmem_host(&t->g->mm.pm, at);
 	if (frame->cs != SEL_USER_CS) {
 		*why = "exception inside the trampoline";
 		return -EIO;
 	}
-	if (vector == 14 && retry_spurious_fault(g, platform, frame))
-		return 0;
-	vector = platform_fault_vector(platform, &g->mm, frame->rip, vector);
-	int sig = fault_signal(vector);
-	if (g->trace) {
-		uint64_t addr = frame->rip;
-		if (vector == 14)
-			cpu_get_cr2(&g->vm, &addr);
-		fprintf(g->trace, "--- %s {si_addr=%#llx, vector=%u, rip=%#llx} ---\n", sigabbrev_np(sig),
-			(unsigned long long)addr, vector, (unsigned long long)frame->rip);
+	uint64_t error = has_error_code(vector) ? *((const uint64_t *)frame - 1) : 0;
+	t->ctx = *regs;
+	t->ctx.rip = frame->rip;
+	t->ctx.rflags = frame->rflags;
+	t->ctx.rsp = frame->rsp;
+	uint64_t cr2 = 0;
+	if (vector == 14) {
+		cpu_get_cr2(&t->vcpu, &cr2);
+		if (retry_spurious_fault(t, error, cr2)) {
+			resume(t);
+			return 0;
+		}
 	}
-	/* A fault the guest cannot handle yet ends it the way Linux's default action does. */
-	guest_kill(g, sig);
+	vector = platform_fault_vector(&t->g->platform, &t->g->mm, t->ctx.rip, vector);
+	bool mapped = false;
+	if (vector == 14) {
+		bool locked = mm_read_lock(&t->g->mm);
+		const struct vma *v = vma_find(&t->g->mm.vmas, cr2);
+		mapped = v != NULL;
+		/* Present means a protection fault, as Linux reports it; PROT_NONE is not present. */
+		error = (error & ~1ULL) | (v && (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ? 1 : 0);
+		mm_read_unlock(&t->g->mm, locked);
+	}
+	bool has_addr;
+	struct guest_siginfo info = {.signo = fault_signal(vector), .code = fault_code(vector, mapped, &has_addr)};
+	if (has_addr)
+		info.fault.addr = vector == 14 ? cr2 : t->ctx.rip;
+	struct fault_regs fault = {.trapno = vector, .err = error, .cr2 = cr2};
+	signal_force_fault(t, &info);
+	signal_drain_host(t->g);
+	signal_deliver(t, &fault);
+	resume(t);
 	return 0;
 }
 
-int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry, uint64_t rsp,
-		const char **why)
+/* Kicked out of the guest by a host signal: deliver if it is safe to. */
+static void serve_interruption(struct thread *t)
 {
-	struct kvm_run *run = g->vm.run;
-	return_to_user(g, platform, entry, 0, rsp);
-	int err = physmem_sync_sys_slot(&g->mm.pm);
-	g->mm.pg.stale = false;
-	if (err) {
-		*why = "registering the page tables";
-		return err;
-	}
-	while (!g->exited) {
-		/* On PVM the guest sees edited page tables only through a fresh memslot. */
-		if ((g->mm.pg.stale && !platform->ring0_native) ||
-		    g->mm.pm.sys_used > g->mm.pm.sys_slot_size) {
-			err = physmem_sync_sys_slot(&g->mm.pm);
-			if (err) {
-				*why = "updating the page tables";
-				return err;
-			}
-			g->mm.pg.stale = false;
-		}
-		err = kvm_vcpu_run(&g->vm);
+	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
+	t->vcpu.run->immediate_exit = 0;
+	signal_drain_host(t->g);
+	/* In the trampoline the vCPU is mid-exit: the exit itself comes next. */
+	if (regs->rip - SYS_TRAMPOLINE < PAGE_SIZE)
+		return;
+	t->vcpu.in_ring0 = false;
+	t->ctx = *regs;
+	signal_deliver(t, NULL);
+	resume(t);
+}
+
+int monitor_run_thread(struct thread *t, const char **why)
+{
+	struct kvm_run *run = t->vcpu.run;
+	struct mm *mm = &t->g->mm;
+	resume(t);
+	for (;;) {
+		atomic_store(&t->kernel_epoch, 0);
+		int err = kvm_vcpu_run(&t->vcpu);
+		/* Announced before any translation: see struct mm on quarantine. */
+		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);
 		run->kvm_dirty_regs = 0;
-		if (err == -EINTR || err == -EAGAIN)
+		if (err == -EINTR || err == -EAGAIN) {
+			serve_interruption(t);
 			continue;
+		}
 		if (err) {
 			*why = "KVM_RUN";
 			return err;
 		}
 		if (run->exit_reason == KVM_EXIT_MMIO) {
-			if (platform_is_syscall_doorbell(platform, run))
-				serve_syscall(g, platform, true);
-			else /* the guest touched the doorbell itself: unmapped memory on Linux */
-				guest_kill(g, SIGSEGV);
+			t->vcpu.in_ring0 = false;
+			if (platform_is_syscall_doorbell(&t->g->platform, run)) {
+				serve_syscall(t);
+			} else { /* the guest touched the doorbell itself: unmapped memory on Linux */
+				struct guest_siginfo info = {.signo = SIGSEGV, .code = GUEST_SI_KERNEL};
+				t->ctx = run->s.regs.regs;
+				signal_force_fault(t, &info);
+				signal_deliver(t, NULL);
+				resume(t);
+			}
+			continue;
+		}
+		if (run->exit_reason == KVM_EXIT_INTR) {
+			serve_interruption(t);
 			continue;
 		}
 		if (run->exit_reason != KVM_EXIT_IO) {
@@ -182,10 +265,11 @@ int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry
 			return -EIO;
 		}
 		unsigned port = run->io.port;
+		t->vcpu.in_ring0 = true; /* every port exit comes from the ring-0 trampoline */
 		if (port == PORT_SYSCALL)
-			serve_syscall(g, platform, false);
+			serve_syscall(t);
 		else if (port >= PORT_EXCEPTION_BASE && port < PORT_EXCEPTION_BASE + 32)
-			err = serve_exception(g, platform, port - PORT_EXCEPTION_BASE, why);
+			err = serve_exception(t, port - PORT_EXCEPTION_BASE, why);
 		else {
 			*why = "VM exit on an unknown port";
 			err = -EIO;
@@ -193,5 +277,4 @@ int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry
 		if (err)
 			return err;
 	}
-	return 0;
 }

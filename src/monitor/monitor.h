@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The vCPU loop: runs the guest and serves each VM exit until it ends.
+// The vCPU loop: runs one guest thread and serves each VM exit.
 #ifndef AIRLOCK_MONITOR_MONITOR_H
 #define AIRLOCK_MONITOR_MONITOR_H
 
 #include "kernel/guest.h"
-#include "vm/platform.h"
 
 /*
- * Runs the loaded guest to completion, entering ring 3 at entry with stack
- * pointer rsp. Returns 0 with g->exit_status set, or
- * -errno when the monitor itself failed (*why names the step).
+ * Runs guest thread t on the calling host thread, entering ring 3 with the
+ * user context in t->ctx. Returns only when the monitor itself fails
+ * (-errno, *why names the step): the guest's exit ends the process.
  */
-int monitor_run(struct guest *g, const struct platform *platform, uint64_t entry, uint64_t rsp,
-		const char **why);
+int monitor_run_thread(struct thread *t, const char **why);
 
 #endif

@@ -61,8 +61,11 @@ static void write_gdt(uint64_t *gdt)
 	gdt[SEL_KERNEL_DS >> 3] = GDT_KERNEL_DATA;
 	gdt[SEL_USER_DS >> 3] = GDT_USER_DATA;
 	gdt[SEL_USER_CS >> 3] = GDT_USER_CODE;
-	/* 16-byte busy 64-bit TSS descriptor. */
-	uint64_t base = SYS_TSS, limit = sizeof(struct tss64) - 1;
+	/*
+	 * 16-byte busy 64-bit TSS descriptor. Each vCPU's TR points at its own
+	 * TSS (cpu_setup); the descriptor itself is only ever read by LTR.
+	 */
+	uint64_t base = SYS_VCPU_PAGE(0), limit = sizeof(struct tss64) - 1;
 	gdt[SEL_TSS >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x8bULL << 40) |
 			    (((base >> 24) & 0xff) << 56);
 	gdt[(SEL_TSS >> 3) + 1] = base >> 32;
@@ -85,10 +88,12 @@ void cpu_write_system_tables(struct physmem *pm)
 {
 	write_gdt(physmem_host(pm, SYS_GDT));
 	write_idt(physmem_host(pm, SYS_IDT));
-	struct tss64 *tss = physmem_host(pm, SYS_TSS);
-	memset(tss, 0, sizeof(*tss));
-	tss->rsp[0] = SYS_KSTACK_TOP;
-	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring-3 in/out faults */
+	for (unsigned id = 0; id < MAX_VCPUS; id++) {
+		struct tss64 *tss = physmem_host(pm, SYS_VCPU_PAGE(id));
+		memset(tss, 0, sizeof(*tss));
+		tss->rsp[0] = SYS_VCPU_KSTACK_TOP(id);
+		tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring-3 in/out faults */
+	}
 	memcpy(physmem_host(pm, SYS_TRAMPOLINE), trampoline_start,
 	       (size_t)(trampoline_end - trampoline_start));
 }
@@ -101,7 +106,21 @@ static struct kvm_segment segment(uint16_t selector, uint8_t type, int code)
 	};
 }
 
-static int set_cpuid(struct vm *vm, uint64_t *xcr0)
+/* XSAVE features the guest may use (XCR0) and the size of their area. */
+static uint64_t fpu_features = 3; /* x87 and SSE: always present */
+static size_t fpu_user_size = 512 + 64;
+
+uint64_t cpu_fpu_features(void)
+{
+	return fpu_features;
+}
+
+size_t cpu_fpu_user_size(void)
+{
+	return fpu_user_size;
+}
+
+static int set_cpuid(struct vm *vm, struct vcpu *vcpu, uint64_t *xcr0)
 {
 	int n = 128;
 	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
@@ -110,26 +129,32 @@ static int set_cpuid(struct vm *vm, uint64_t *xcr0)
 	cpuid->nent = n;
 	int err = 0;
 	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0 ||
-	    ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
+	    ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0)
 		err = -errno;
 	*xcr0 = 0;
 	for (unsigned i = 0; i < cpuid->nent; i++) {
-		if (cpuid->entries[i].function == 0xd && cpuid->entries[i].index == 0)
+		if (cpuid->entries[i].function == 0xd && cpuid->entries[i].index == 0) {
 			*xcr0 = cpuid->entries[i].eax | (uint64_t)cpuid->entries[i].edx << 32;
+			if (*xcr0)
+				fpu_features = *xcr0;
+			/* ECX: the area size for every supported feature (all are enabled). */
+			if (cpuid->entries[i].ecx >= fpu_user_size && cpuid->entries[i].ecx <= 4096)
+				fpu_user_size = cpuid->entries[i].ecx;
+		}
 	}
 	free(cpuid);
 	return err;
 }
 
-int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3)
+int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform, uint64_t cr3)
 {
 	uint64_t xcr0;
-	int err = set_cpuid(vm, &xcr0);
+	int err = set_cpuid(vm, vcpu, &xcr0);
 	if (err)
 		return err;
 
 	struct kvm_sregs sregs;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
 	/*
 	 * The vCPU starts in ring 0 on the trampoline's iretq, like a kernel
@@ -139,7 +164,7 @@ int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3)
 	sregs.cs = segment(SEL_KERNEL_CS, 0xb, 1);
 	sregs.ss = segment(SEL_KERNEL_DS, 0x3, 0);
 	sregs.ds = sregs.es = sregs.fs = sregs.gs = segment(SEL_USER_DS, 0x3, 0);
-	sregs.tr = (struct kvm_segment){.base = SYS_TSS, .limit = sizeof(struct tss64) - 1,
+	sregs.tr = (struct kvm_segment){.base = SYS_VCPU_PAGE(vcpu->id), .limit = sizeof(struct tss64) - 1,
 					.selector = SEL_TSS, .type = 0xb, .present = 1};
 	sregs.ldt = (struct kvm_segment){.unusable = 1};
 	sregs.gdt.base = SYS_GDT;
@@ -150,7 +175,7 @@ int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3)
 	sregs.cr3 = cr3;
 	sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | (xcr0 ? CR4_OSXSAVE : 0);
 	sregs.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 
 	const struct kvm_msr_entry entries[] = {
@@ -167,48 +192,58 @@ int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3)
 	msrs->nmsrs = NMSRS;
 	msrs->pad = 0;
 	memcpy(msrs->entries, entries, sizeof(entries));
-	if (ioctl(vm->vcpu_fd, KVM_SET_MSRS, msrs) != NMSRS)
+	if (ioctl(vcpu->fd, KVM_SET_MSRS, msrs) != NMSRS)
 		return -EINVAL;
 
 	if (xcr0) {
 		struct kvm_xcrs xcrs = {.nr_xcrs = 1, .xcrs = {{.xcr = 0, .value = xcr0}}};
-		if (ioctl(vm->vcpu_fd, KVM_SET_XCRS, &xcrs) < 0)
+		if (ioctl(vcpu->fd, KVM_SET_XCRS, &xcrs) < 0)
 			return -errno;
 	}
 
 	return 0;
 }
 
-static int with_sregs(struct vm *vm, uint64_t *fs_base, int set)
+static int with_sregs(struct vcpu *vcpu, uint64_t *fs_base, int set)
 {
 	struct kvm_sregs sregs;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
 	if (!set) {
 		*fs_base = sregs.fs.base;
 		return 0;
 	}
 	sregs.fs.base = *fs_base;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 	return 0;
 }
 
-int cpu_set_fs_base(struct vm *vm, uint64_t base)
+int cpu_set_fs_base(struct vcpu *vcpu, uint64_t base)
 {
-	return with_sregs(vm, &base, 1);
+	return with_sregs(vcpu, &base, 1);
 }
 
-int cpu_get_fs_base(struct vm *vm, uint64_t *base)
+int cpu_get_fs_base(struct vcpu *vcpu, uint64_t *base)
 {
-	return with_sregs(vm, base, 0);
+	return with_sregs(vcpu, base, 0);
 }
 
-int cpu_get_cr2(struct vm *vm, uint64_t *cr2)
+int cpu_get_cr2(struct vcpu *vcpu, uint64_t *cr2)
 {
 	struct kvm_sregs sregs;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
 	*cr2 = sregs.cr2;
 	return 0;
+}
+
+int cpu_get_fpu(struct vcpu *vcpu, struct kvm_xsave *state)
+{
+	return ioctl(vcpu->fd, KVM_GET_XSAVE, state) < 0 ? -errno : 0;
+}
+
+int cpu_set_fpu(struct vcpu *vcpu, const struct kvm_xsave *state)
+{
+	return ioctl(vcpu->fd, KVM_SET_XSAVE, state) < 0 ? -errno : 0;
 }

@@ -4,6 +4,7 @@
 #ifndef AIRLOCK_VM_CPU_H
 #define AIRLOCK_VM_CPU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vm/kvm.h"
@@ -14,14 +15,24 @@
 void cpu_write_system_tables(struct physmem *pm);
 
 /*
- * Programs the vCPU: long mode, page tables at cr3, ring 0. The monitor then
- * enters the program through the trampoline's iretq (see monitor_run).
+ * Programs a vCPU: long mode, page tables at cr3, its own TSS and kernel
+ * stack, ring 0. The monitor then enters ring 3 through the trampoline's
+ * iretq (see monitor/monitor.c).
  */
-int cpu_setup(struct vm *vm, const struct platform *platform, uint64_t cr3);
+int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform, uint64_t cr3);
 
-/* Reads the user FS base / sets it (arch_prctl). */
-int cpu_set_fs_base(struct vm *vm, uint64_t base);
-int cpu_get_fs_base(struct vm *vm, uint64_t *base);
-int cpu_get_cr2(struct vm *vm, uint64_t *cr2);
+/* The user FS base (arch_prctl, CLONE_SETTLS). */
+int cpu_set_fs_base(struct vcpu *vcpu, uint64_t base);
+int cpu_get_fs_base(struct vcpu *vcpu, uint64_t *base);
+int cpu_get_cr2(struct vcpu *vcpu, uint64_t *cr2);
+
+/* The XCR0 features enabled for the guest and the XSAVE area size they need. */
+uint64_t cpu_fpu_features(void);
+size_t cpu_fpu_user_size(void);
+
+/* x87/SSE/AVX state in XSAVE layout: signal frames and new threads. */
+int cpu_get_fpu(struct vcpu *vcpu, struct kvm_xsave *state);
+/* Fails with -EINVAL on a state XRSTOR would refuse (reserved bits). */
+int cpu_set_fpu(struct vcpu *vcpu, const struct kvm_xsave *state);
 
 #endif

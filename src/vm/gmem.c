@@ -31,6 +31,7 @@ int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access ac
 	if (!gmem_range_ok(gva, len))
 		return -EFAULT;
 	int count = 0;
+	bool locked = mm_read_lock(mm);
 	size_t i = vma_lower_bound(&mm->vmas, gva);
 	while (len > 0 && i < mm->vmas.n) {
 		const struct vma *v = &mm->vmas.v[i];
@@ -52,6 +53,7 @@ int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access ac
 		len -= span;
 		i++;
 	}
+	mm_read_unlock(mm, locked);
 	return count;
 }
 
@@ -62,7 +64,11 @@ int gmem_iov(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
 	int n = gmem_iov_prefix(mm, gva, len, access, iov, max, &covered);
 	if (n < 0 || covered == len)
 		return n;
-	return n == max && vma_find(&mm->vmas, gva + covered) ? -E2BIG : -EFAULT;
+	/* Stopped short: out of pieces (-E2BIG: retry smaller) or at a fault. */
+	bool locked = mm_read_lock(mm);
+	bool more = n == max && vma_find(&mm->vmas, gva + covered);
+	mm_read_unlock(mm, locked);
+	return more ? -E2BIG : -EFAULT;
 }
 
 enum { COPY_PIECES = 64 };
@@ -140,10 +146,14 @@ int gmem_clear(struct mm *mm, uint64_t gva, size_t len)
 long gmem_string_in(struct mm *mm, char *dst, uint64_t gva, size_t max)
 {
 	size_t done = 0;
+	long result = -ENAMETOOLONG;
+	bool locked = mm_read_lock(mm);
 	while (done < max) {
 		const struct vma *v = vma_find(&mm->vmas, gva + done);
-		if (!v || !allowed(v, GMEM_READ) || gva + done >= USER_VA_END)
-			return -EFAULT;
+		if (!v || !allowed(v, GMEM_READ) || gva + done >= USER_VA_END) {
+			result = -EFAULT;
+			break;
+		}
 		size_t span = v->end - (gva + done);
 		if (span > max - done)
 			span = max - done;
@@ -152,8 +162,11 @@ long gmem_string_in(struct mm *mm, char *dst, uint64_t gva, size_t max)
 		size_t take = nul ? (size_t)(nul - src) + 1 : span;
 		memcpy(dst + done, src, take);
 		done += take;
-		if (nul)
-			return (long)done - 1;
+		if (nul) {
+			result = (long)done - 1;
+			break;
+		}
 	}
-	return -ENAMETOOLONG;
+	mm_read_unlock(mm, locked);
+	return result;
 }

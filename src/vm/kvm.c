@@ -27,7 +27,7 @@ int kvm_vm_create(struct vm *vm, const char **why)
 	if (!path || !*path)
 		path = "/dev/kvm";
 
-	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
+	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	*why = "/dev/kvm";
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -42,10 +42,16 @@ int kvm_vm_create(struct vm *vm, const char **why)
 		goto fail;
 	}
 	*why = "KVM lacks KVM_CAP_SYNC_REGS";
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0) {
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0 ||
+	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) <= 0) {
 		errno = ENOTSUP;
 		goto fail;
 	}
+	*why = "KVM_GET_VCPU_MMAP_SIZE";
+	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size <= 0)
+		goto fail;
+	vm->run_size = (size_t)size;
 
 	*why = "KVM_CREATE_VM";
 	fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
@@ -54,27 +60,6 @@ int kvm_vm_create(struct vm *vm, const char **why)
 	vm->vm_fd = move_above_guest_fds(fd);
 	if (vm->vm_fd < 0)
 		goto fail;
-
-	*why = "KVM_CREATE_VCPU";
-	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (fd < 0)
-		goto fail;
-	vm->vcpu_fd = move_above_guest_fds(fd);
-	if (vm->vcpu_fd < 0)
-		goto fail;
-
-	*why = "KVM_GET_VCPU_MMAP_SIZE";
-	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size <= 0)
-		goto fail;
-	vm->run_size = (size_t)size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED) {
-		vm->run = NULL;
-		goto fail;
-	}
-	/* Registers travel in kvm_run: no GET/SET_REGS ioctl per exit. */
-	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	return 0;
 fail:;
 	int err = errno ? errno : EIO;
@@ -84,15 +69,41 @@ fail:;
 
 void kvm_vm_destroy(struct vm *vm)
 {
-	if (vm->run)
-		munmap(vm->run, vm->run_size);
-	if (vm->vcpu_fd >= 0)
-		close(vm->vcpu_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
+	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
+}
+
+int kvm_vcpu_create(struct vm *vm, unsigned id, struct vcpu *vcpu)
+{
+	*vcpu = (struct vcpu){.fd = -1, .id = id, .in_ring0 = true};
+	int fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (fd < 0)
+		return -errno;
+	vcpu->fd = move_above_guest_fds(fd);
+	if (vcpu->fd < 0)
+		return -errno;
+	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		int err = errno;
+		vcpu->run = NULL;
+		kvm_vcpu_destroy(vm, vcpu);
+		return -err;
+	}
+	/* Registers travel in kvm_run: no GET/SET_REGS ioctl per exit. */
+	vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	return 0;
+}
+
+void kvm_vcpu_destroy(struct vm *vm, struct vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vm->run_size);
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	*vcpu = (struct vcpu){.fd = -1};
 }
 
 int kvm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host)
@@ -108,9 +119,9 @@ int kvm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, v
 	return 0;
 }
 
-int kvm_vcpu_run(struct vm *vm)
+int kvm_vcpu_run(struct vcpu *vcpu)
 {
-	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0)
+	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0)
 		return -errno;
 	return 0;
 }

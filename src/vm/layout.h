@@ -17,11 +17,17 @@
  */
 #define SYS_GDT 0x1000ULL
 #define SYS_IDT 0x2000ULL
-#define SYS_TSS 0x3000ULL
 #define SYS_TRAMPOLINE 0x4000ULL
-#define SYS_KSTACK_BOTTOM 0x5000ULL
-#define SYS_KSTACK_TOP 0x8000ULL
-#define SYS_FIXED_END 0x8000ULL       /* end of the identity-mapped part */
+#define SYS_FIXED_END 0x5000ULL       /* end of the shared identity-mapped part */
+/*
+ * One page per vCPU: its TSS at the bottom, its kernel stack (where
+ * exceptions push their frames and the monitor builds iretq frames) above.
+ */
+#define SYS_VCPU_PAGES 0x100000ULL
+#define MAX_VCPUS 256
+#define SYS_VCPU_PAGE(id) (SYS_VCPU_PAGES + (uint64_t)(id) * PAGE_SIZE)
+#define SYS_VCPU_KSTACK_TOP(id) (SYS_VCPU_PAGE(id) + PAGE_SIZE)
+#define SYS_VCPU_IRET_FRAME(id) (SYS_VCPU_KSTACK_TOP(id) - 5 * 8)
 /*
  * PVM only: the system-call doorbell. A user-visible, writable page whose
  * guest-physical address has no memslot, so a write to it is an MMIO exit
@@ -30,11 +36,8 @@
 #define SYS_DOORBELL 0x9000ULL
 #define SYS_DOORBELL_GPA (SYS_RESERVE - PAGE_SIZE)
 #define SYS_PT_LIMIT (SYS_RESERVE - (1ULL << 20)) /* page tables stay below the doorbell */
-#define SYS_PT_POOL 0x10000ULL        /* first page-table page (the PML4) */
+#define SYS_PT_POOL 0x200000ULL       /* first page-table page (the PML4) */
 #define SYS_RESERVE (256ULL << 20)    /* host reservation for the system slot */
-
-/* Where the guest's iretq frame is built on every return to ring 3. */
-#define SYS_IRET_FRAME (SYS_KSTACK_TOP - 5 * 8)
 
 /* Guest-physical memory for the program: a window above the system area. */
 #define USER_PHYS_BASE SYS_RESERVE

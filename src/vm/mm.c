@@ -12,6 +12,7 @@
 int mm_init(struct mm *mm, struct vm *vm, bool pvm_gates)
 {
 	*mm = (struct mm){0};
+	pthread_rwlock_init(&mm->lock, NULL);
 	int err = physmem_init(&mm->pm, vm);
 	if (err)
 		return err;
@@ -25,6 +26,52 @@ void mm_destroy(struct mm *mm)
 {
 	vma_map_free(&mm->vmas);
 	physmem_destroy(&mm->pm);
+	pthread_rwlock_destroy(&mm->lock);
+}
+
+void mm_write_lock(struct mm *mm)
+{
+	pthread_rwlock_wrlock(&mm->lock);
+	mm->writer = pthread_self();
+	mm->write_held = true;
+}
+
+int mm_flush(struct mm *mm)
+{
+	/*
+	 * Re-registering the page-table memslot drops every vCPU's cached
+	 * translations: on PVM it is the only way, and on VMX/SVM deleting a
+	 * memslot also flushes all guest TLBs (a shootdown for free).
+	 */
+	int err = mm->pm.vm ? physmem_sync_sys_slot(&mm->pm) : 0;
+	if (!err)
+		mm->pg.stale = false;
+	return err;
+}
+
+int mm_write_unlock(struct mm *mm)
+{
+	int err = 0;
+	if (mm->pg.stale || mm->pm.sys_used > mm->pm.sys_slot_size)
+		err = mm_flush(mm);
+	physmem_reclaim(&mm->pm, mm->quiescent ? mm->quiescent(mm) : atomic_load(&mm->epoch));
+	mm->write_held = false;
+	pthread_rwlock_unlock(&mm->lock);
+	return err;
+}
+
+bool mm_read_lock(struct mm *mm)
+{
+	if (mm->write_held && pthread_equal(mm->writer, pthread_self()))
+		return false;
+	pthread_rwlock_rdlock(&mm->lock);
+	return true;
+}
+
+void mm_read_unlock(struct mm *mm, bool locked)
+{
+	if (locked)
+		pthread_rwlock_unlock(&mm->lock);
 }
 
 /* Makes addr a region boundary if it falls strictly inside one. */
@@ -45,12 +92,17 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	if (err)
 		return err;
 	size_t i = vma_lower_bound(&mm->vmas, addr);
+	uint64_t epoch = atomic_load(&mm->epoch) + 1;
+	bool freed = false;
 	while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
 		struct vma *v = &mm->vmas.v[i];
 		paging_unmap(&mm->pg, v->start, v->end - v->start);
-		physmem_free(&mm->pm, v->gpa, v->end - v->start);
+		physmem_free(&mm->pm, v->gpa, v->end - v->start, epoch);
 		vma_remove(&mm->vmas, i);
+		freed = true;
 	}
+	if (freed) /* threads entering the monitor from now on cannot see the old regions */
+		atomic_store(&mm->epoch, epoch);
 	return 0;
 }
 
@@ -65,7 +117,7 @@ int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_
 	struct vma vma = {.start = addr, .end = addr + len, .gpa = gpa, .prot = prot, .kind = kind};
 	err = vma_insert(&mm->vmas, vma);
 	if (err) {
-		physmem_free(&mm->pm, gpa, len);
+		physmem_free(&mm->pm, gpa, len, 0); /* never published: reusable at once */
 		return err;
 	}
 	uint64_t flags = paging_user_flags(prot);

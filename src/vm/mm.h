@@ -4,18 +4,43 @@
 #ifndef AIRLOCK_VM_MM_H
 #define AIRLOCK_VM_MM_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vm/paging.h"
 #include "vm/physmem.h"
 #include "vm/vma.h"
 
+/*
+ * Concurrency: changes (mmap family, brk) hold the write lock; translations
+ * (gmem) hold the read lock only while translating, then do host I/O on the
+ * host pointers without it. Memory unmapped meanwhile stays quarantined
+ * (physmem_free) until every thread that was already in the monitor when it
+ * was freed has left: `epoch` counts unmap batches, and `quiescent` (set by
+ * the kernel proxy) returns the newest epoch no other thread may still use.
+ */
 struct mm {
 	struct physmem pm;
 	struct paging pg;
 	struct vma_map vmas;
 	uint64_t brk_start, brk; /* the program break, as the guest sees it */
+	pthread_rwlock_t lock;
+	pthread_t writer;        /* valid while write_held */
+	bool write_held;
+	_Atomic uint64_t epoch;
+	uint64_t (*quiescent)(struct mm *mm);
 };
+
+void mm_write_lock(struct mm *mm);
+/* Makes changed page tables visible to every vCPU, reclaims, unlocks. */
+int mm_write_unlock(struct mm *mm);
+/* Read side for translations; a no-op for the thread holding the write lock. */
+bool mm_read_lock(struct mm *mm);
+void mm_read_unlock(struct mm *mm, bool locked);
+/* Flushes every vCPU's view of the page tables now (holding the write lock). */
+int mm_flush(struct mm *mm);
 
 /* pvm_gates: map the PVM system-call gate and doorbell (see struct platform). */
 int mm_init(struct mm *mm, struct vm *vm, bool pvm_gates);

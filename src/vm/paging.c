@@ -97,8 +97,8 @@ int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 		uint64_t start, end, flags;
 	} sys[] = {
 		{SYS_GDT, SYS_TRAMPOLINE, PTE_PRESENT | PTE_NX},
-		{SYS_TRAMPOLINE, SYS_KSTACK_BOTTOM, PTE_PRESENT | (pvm_gates ? PTE_USER : 0)},
-		{SYS_KSTACK_BOTTOM, SYS_KSTACK_TOP, PTE_PRESENT | PTE_WRITE | PTE_NX},
+		{SYS_TRAMPOLINE, SYS_FIXED_END, PTE_PRESENT | (pvm_gates ? PTE_USER : 0)},
+		{SYS_VCPU_PAGE(0), SYS_VCPU_PAGE(MAX_VCPUS), PTE_PRESENT | PTE_WRITE | PTE_NX},
 	};
 	for (unsigned i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
 		int err = paging_map(pg, sys[i].start, sys[i].start, sys[i].end - sys[i].start, sys[i].flags);

@@ -41,6 +41,7 @@ void physmem_destroy(struct physmem *pm)
 	if (pm->user_host)
 		munmap(pm->user_host, USER_PHYS_WINDOW);
 	free(pm->free);
+	free(pm->quarantine);
 	*pm = (struct physmem){0};
 }
 
@@ -145,12 +146,40 @@ static void free_list_insert(struct physmem *pm, uint64_t start, uint64_t len)
 	pm->nfree++;
 }
 
-void physmem_free(struct physmem *pm, uint64_t gpa, uint64_t len)
+static void release(struct physmem *pm, uint64_t off, uint64_t len)
+{
+	/* Give the pages back to the host; they read as zero when reused. */
+	madvise(pm->user_host + off, len, MADV_DONTNEED);
+	free_list_insert(pm, off, len);
+}
+
+void physmem_free(struct physmem *pm, uint64_t gpa, uint64_t len, uint64_t epoch)
 {
 	if (len == 0)
 		return;
 	uint64_t off = gpa - USER_PHYS_BASE;
-	/* Give the pages back to the host; they read as zero when reused. */
-	madvise(pm->user_host + off, len, MADV_DONTNEED);
-	free_list_insert(pm, off, len);
+	if (pm->nquarantine == pm->quarantine_cap) {
+		size_t cap = pm->quarantine_cap ? pm->quarantine_cap * 2 : 16;
+		struct phys_quarantined *q = realloc(pm->quarantine, cap * sizeof(*q));
+		if (!q) {
+			madvise(pm->user_host + off, len, MADV_DONTNEED); /* leaked, never reused: safe */
+			return;
+		}
+		pm->quarantine = q;
+		pm->quarantine_cap = cap;
+	}
+	pm->quarantine[pm->nquarantine++] = (struct phys_quarantined){off, len, epoch};
+}
+
+void physmem_reclaim(struct physmem *pm, uint64_t safe)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < pm->nquarantine; i++) {
+		struct phys_quarantined q = pm->quarantine[i];
+		if (q.epoch <= safe)
+			release(pm, q.start, q.len);
+		else
+			pm->quarantine[kept++] = q;
+	}
+	pm->nquarantine = kept;
 }

@@ -14,6 +14,11 @@ struct phys_extent {
 	uint64_t start, len; /* offsets into the user window */
 };
 
+/* Freed memory waiting until no thread can still hold a pointer into it. */
+struct phys_quarantined {
+	uint64_t start, len, epoch;
+};
+
 struct physmem {
 	struct vm *vm;
 	uint8_t *sys_host;      /* backs guest-physical [0, SYS_RESERVE) */
@@ -25,6 +30,8 @@ struct physmem {
 	uint32_t next_slot;
 	struct phys_extent *free;
 	size_t nfree, free_cap;
+	struct phys_quarantined *quarantine;
+	size_t nquarantine, quarantine_cap;
 };
 
 /* vm may be NULL: memory that no VM sees, for unit tests. */
@@ -50,7 +57,13 @@ int physmem_sync_sys_slot(struct physmem *pm);
 
 /* Zeroed, contiguous program memory; returns its gpa, or 0 when full. */
 uint64_t physmem_alloc(struct physmem *pm, uint64_t len);
-/* Returns a page-aligned subrange of an allocation to the pool. */
-void physmem_free(struct physmem *pm, uint64_t gpa, uint64_t len);
+/*
+ * Returns a page-aligned subrange of an allocation. Another guest thread may
+ * still be doing host I/O into it through a pointer it translated earlier,
+ * so it is only quarantined, tagged with epoch, until physmem_reclaim.
+ */
+void physmem_free(struct physmem *pm, uint64_t gpa, uint64_t len, uint64_t epoch);
+/* Releases (zeroes and makes reusable) what was freed at or before epoch safe. */
+void physmem_reclaim(struct physmem *pm, uint64_t safe);
 
 #endif

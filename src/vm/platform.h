@@ -11,13 +11,11 @@
 
 struct platform {
 	/*
-	 * Hardware KVM (VMX/SVM): ring 0 runs natively, SYSCALL enters ring 0
-	 * at LSTAR, and edited page tables are made visible by a CR3 reload
-	 * in the trampoline.
+	 * Hardware KVM (VMX/SVM): ring 0 runs natively and SYSCALL enters
+	 * ring 0 at LSTAR.
 	 *
-	 * PVM: ring 0 is emulated and CR3 writes shut the vCPU down, so the
-	 * page-table memslot is deleted and re-added instead; SYSCALL jumps to
-	 * LSTAR without leaving ring 3, so LSTAR points at a user-visible,
+	 * PVM: ring 0 is emulated and CR3 writes shut the vCPU down. SYSCALL
+	 * jumps to LSTAR without leaving ring 3, so LSTAR points at a user-visible,
 	 * read-only gate that writes to the doorbell page (an MMIO exit). The
 	 * monitor then resumes ring 3 directly: a system call costs two exits
 	 * and no emulated ring-0 instruction.

@@ -9,6 +9,9 @@
 
 void vma_map_free(struct vma_map *map)
 {
+	for (size_t i = 0; i < map->nnames; i++)
+		free(map->names[i]);
+	free(map->names);
 	free(map->v);
 	*map = (struct vma_map){0};
 }
@@ -64,6 +67,8 @@ int vma_split(struct vma_map *map, size_t i, uint64_t addr)
 		return -ENOMEM;
 	struct vma high = map->v[i];
 	high.gpa += addr - high.start;
+	if (high.kind == VMA_FILE)
+		high.file.offset += addr - high.start;
 	high.start = addr;
 	map->v[i].end = addr;
 	memmove(&map->v[i + 2], &map->v[i + 1], (map->n - i - 1) * sizeof(*map->v));
@@ -76,6 +81,32 @@ void vma_remove(struct vma_map *map, size_t i)
 {
 	memmove(&map->v[i], &map->v[i + 1], (map->n - i - 1) * sizeof(*map->v));
 	map->n--;
+}
+
+/* Names are few (the program, the files it maps) and live as long as the map. */
+static const char *intern(struct vma_map *map, const char *name)
+{
+	for (size_t i = 0; i < map->nnames; i++) {
+		if (!strcmp(map->names[i], name))
+			return map->names[i];
+	}
+	char **names = realloc(map->names, (map->nnames + 1) * sizeof(*names));
+	if (!names)
+		return NULL;
+	map->names = names;
+	names[map->nnames] = strdup(name);
+	return names[map->nnames] ? names[map->nnames++] : NULL;
+}
+
+int vma_set_file(struct vma_map *map, uint64_t addr, struct vma_file file)
+{
+	struct vma *v = vma_find(map, addr);
+	if (!v || v->start != addr)
+		return -EFAULT;
+	if (file.name && !(file.name = intern(map, file.name)))
+		return -ENOMEM;
+	v->file = file;
+	return 0;
 }
 
 int vma_range_free(const struct vma_map *map, uint64_t start, uint64_t end)

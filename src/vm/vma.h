@@ -9,16 +9,26 @@
 
 enum vma_kind { VMA_ANON, VMA_FILE, VMA_HEAP, VMA_STACK };
 
+/* The file behind a VMA_FILE region, as /proc/<pid>/maps shows it. */
+struct vma_file {
+	uint64_t offset;  /* file offset of the region's start */
+	uint64_t dev, ino;
+	const char *name; /* path inside the rootfs, interned in the map; NULL if unknown */
+};
+
 struct vma {
 	uint64_t start, end; /* guest-virtual, page aligned, end exclusive */
 	uint64_t gpa;        /* guest-physical address of start */
 	int prot;            /* PROT_* */
 	enum vma_kind kind;
+	struct vma_file file;
 };
 
 struct vma_map {
 	struct vma *v;
 	size_t n, cap;
+	char **names; /* every file name regions point to, freed with the map */
+	size_t nnames;
 };
 
 void vma_map_free(struct vma_map *map);
@@ -33,6 +43,9 @@ int vma_insert(struct vma_map *map, struct vma vma);
 /* Splits region i at addr (strictly inside it). Returns 0 or -ENOMEM. */
 int vma_split(struct vma_map *map, size_t i, uint64_t addr);
 void vma_remove(struct vma_map *map, size_t i);
+
+/* Records the file behind the region starting at addr (file.name is copied). Returns 0 or -ENOMEM/-EFAULT. */
+int vma_set_file(struct vma_map *map, uint64_t addr, struct vma_file file);
 
 /* True when [start, end) meets no region. */
 int vma_range_free(const struct vma_map *map, uint64_t start, uint64_t end);

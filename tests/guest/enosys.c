@@ -2,6 +2,7 @@
 // Guest probe: makes the same unserved system calls twice (numbers no
 // kernel assigns, and fork) and prints what each returned, so --strace's
 // "named once" rule and the ENOSYS result can be checked against Linux.
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

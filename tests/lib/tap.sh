@@ -385,3 +385,125 @@ no_leftovers() {
     diag "processes left behind:"
     pgrep -a -f -- "$marker" | diag_file - 20 || true
 }
+
+# --- Added for the Linux ABI tests (debian.t, abi.t, signals-external.t) ----
+
+# Environment:
+#   DEBIAN_ROOTFS           Debian 12 fixture rootfs (default build/fixtures/debian)
+DEBIAN_ROOTFS=${DEBIAN_ROOTFS:-build/fixtures/debian}
+[[ $DEBIAN_ROOTFS == /* ]] || DEBIAN_ROOTFS=$REPO_ROOT/$DEBIAN_ROOTFS
+
+# The Debian fixture rootfs (glibc, python3, perl, ...), built on first use
+# (debootstrap: about a minute; cached). Fails if it cannot be built; use as
+#   R=$(debian_rootfs) || { not_ok "..."; done_testing; }
+debian_rootfs() {
+    bash "$REPO_ROOT/tests/fixtures/debian-rootfs.sh" "$DEBIAN_ROOTFS" >&2 || return 1
+    printf '%s\n' "$DEBIAN_ROOTFS"
+}
+
+# compare_native_pair [-d DESC] [-i STDIN] [-e K=V]... [-w DIR] [-p|-P FILTER]
+#                     [-t PATH]... [-s SINCE] [-m] NATIVE_ROOT AIRLOCK_ROOT CMD [ARG...]
+#   compare_native, but the native side runs in NATIVE_ROOT and the airlock
+#   side in AIRLOCK_ROOT: two copies made once (scratch_rootfs) and shared by
+#   a series of commands, each seeing what the earlier ones left, so that no
+#   command copies a whole rootfs.
+#   -t PATH (relative to the roots; repeatable) also compares tree_listing of
+#   PATH in the two roots afterwards, as compare_native_rw does for the whole
+#   tree ("-t ." for all of it). Modification times from SINCE (seconds
+#   since the epoch; default: this comparison's start) on show as "new": for
+#   roots shared by several commands, pass the time they were copied, or an
+#   earlier command's changes would show as "new" on one side only.
+#   -m gives the native side a fresh /proc (unshare --mount --mount-proc: a
+#   private mount, gone when the command exits); airlock serves its own. The
+#   root needs a /proc directory.
+#   Sets COMPARE_OK and COMPARE_NATIVE_STATUS like compare_native.
+compare_native_pair() {
+    _opt_desc='' _opt_stdin=/dev/null _opt_wd='' _opt_pipe='' _opt_producer=0
+    _opt_env=()
+    local -a trees=()
+    local mount_proc=0 since='' OPTIND=1 opt
+    while getopts 'd:i:e:w:p:P:t:s:m' opt; do
+        case $opt in
+        d) _opt_desc=$OPTARG ;;
+        i) _opt_stdin=$OPTARG ;;
+        e) _opt_env+=("$OPTARG") ;;
+        w) _opt_wd=$OPTARG ;;
+        p) _opt_pipe=$OPTARG ;;
+        P)
+            _opt_pipe=$OPTARG
+            _opt_producer=1
+            ;;
+        t) trees+=("$OPTARG") ;;
+        s) since=$OPTARG ;;
+        m) mount_proc=1 ;;
+        *)
+            echo "compare_native_pair: bad option" >&2
+            exit 2
+            ;;
+        esac
+    done
+    shift $((OPTIND - 1))
+    local native_root=$1 airlock_root=$2
+    shift 2
+    local desc=${_opt_desc:-$*}
+    if [[ -n $_opt_pipe ]]; then
+        desc+=" | $_opt_pipe"
+        ((!_opt_producer)) || desc+=" (producer's status and stderr too)"
+    fi
+
+    local work
+    work=$(mktemp -d "$TAP_TMP/cmp.XXXXXX")
+    mkdir "$work/native" "$work/airlock"
+    [[ -n $since ]] || since=$(($(date +%s) - 1))
+    if ((mount_proc)); then
+        # _run_side runs `$UNSHARE --root=ROOT --wd=DIR CMD` when it has a
+        # working directory; this wrapper adds the mount namespace and /proc.
+        local wrapper=$TAP_TMP/unshare-mount-proc
+        if [[ ! -x $wrapper ]]; then
+            printf '#!/bin/sh\nexec %q --mount --mount-proc "$@"\n' "$UNSHARE" >"$wrapper"
+            chmod 755 "$wrapper"
+        fi
+        UNSHARE=$wrapper _opt_wd=${_opt_wd:-/} _run_side native "$native_root" "$work/native" "$@"
+    else
+        _run_side native "$native_root" "$work/native" "$@"
+    fi
+    _run_side airlock "$airlock_root" "$work/airlock" "$@"
+
+    local good=1 report=$work/report t
+    : >"$report"
+    _diff_into stdout "$work/native/stdout" "$work/airlock/stdout" "$report" || good=0
+    _diff_into stderr "$work/native/stderr" "$work/airlock/stderr" "$report" || good=0
+    local ns as
+    ns=$(cat "$work/native/status")
+    as=$(cat "$work/airlock/status")
+    if [[ $ns != "$as" ]]; then
+        echo "exit status differs: native=$ns airlock=$as" >>"$report"
+        [[ $as != 124 ]] || echo "airlock timed out after ${AIRLOCK_TEST_TIMEOUT}s" >>"$report"
+        good=0
+    fi
+    for t in "${trees[@]}"; do
+        tree_listing "$native_root/$t" "$since" >"$work/native/tree" 2>&1 || true
+        tree_listing "$airlock_root/$t" "$since" >"$work/airlock/tree" 2>&1 || true
+        _diff_into "tree $t" "$work/native/tree" "$work/airlock/tree" "$report" || good=0
+    done
+
+    if ((good)); then
+        ok "$desc"
+    else
+        not_ok "$desc"
+        diag "Failed: $desc"
+        diag_file "$report" 200
+    fi
+    rm -rf "$work"
+    # shellcheck disable=SC2034 # read by the tests
+    COMPARE_OK=$good
+    # shellcheck disable=SC2034
+    COMPARE_NATIVE_STATUS=$ns
+}
+
+# rootfs_fingerprint ROOT: one line that changes if anything in ROOT is
+# added, removed, resized, retimed or rechmodded (for checking that tests
+# leave a shared fixture as they found it).
+rootfs_fingerprint() {
+    (cd "$1" && find . -printf '%p %y %s %m %T@\n' | LC_ALL=C sort | sha256sum | cut -d' ' -f1)
+}

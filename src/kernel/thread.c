@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// Threads: clone with CLONE_VM|CLONE_THREAD gives the guest a new vCPU and
+// a monitor thread to serve it; exit releases them. Process creation
+// (clone without CLONE_VM, fork) is a later stage and returns ENOSYS.
+#include "kernel/thread.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kernel/signal.h"
+#include "kernel/syscall.h"
+#include "monitor/monitor.h"
+#include "util/log.h"
+#include "vm/cpu.h"
+#include "vm/layout.h"
+
+__thread struct thread *current;
+
+/* The flags glibc's pthread_create passes, which airlock serves. */
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+#define SERVED_FLAGS (THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED)
+#define MONITOR_STACK (256 * 1024)
+
+void thread_adopt(struct thread *t)
+{
+	current = t;
+	t->tid = (pid_t)syscall(SYS_gettid);
+	t->host = pthread_self();
+}
+
+void thread_register(struct guest *g, struct thread *t)
+{
+	pthread_mutex_lock(&g->lock);
+	t->next = g->threads;
+	g->threads = t;
+	g->nthreads++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void unlink_locked(struct guest *g, struct thread *t)
+{
+	for (struct thread **p = &g->threads; *p; p = &(*p)->next) {
+		if (*p == t) {
+			*p = t->next;
+			g->nthreads--;
+			return;
+		}
+	}
+}
+
+static void thread_unregister(struct guest *g, struct thread *t)
+{
+	pthread_mutex_lock(&g->lock);
+	unlink_locked(g, t);
+	pthread_mutex_unlock(&g->lock);
+}
+
+uint64_t thread_quiescent_epoch(struct mm *mm)
+{
+	struct guest *g = (struct guest *)((char *)mm - offsetof(struct guest, mm));
+	uint64_t safe = atomic_load(&mm->epoch);
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next) {
+		uint64_t entered = atomic_load(&t->kernel_epoch);
+		if (t != current && entered && entered - 1 < safe)
+			safe = entered - 1;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return safe;
+}
+
+/* vCPUs of exited threads, kept for reuse: KVM cannot destroy one alone. */
+static struct vcpu idle_vcpus[MAX_VCPUS];
+static int nidle;
+static unsigned next_vcpu_id = 1;
+
+static int vcpu_get(struct guest *g, struct vcpu *out)
+{
+	pthread_mutex_lock(&g->lock);
+	if (nidle > 0) {
+		*out = idle_vcpus[--nidle];
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
+	unsigned id = next_vcpu_id < MAX_VCPUS ? next_vcpu_id++ : MAX_VCPUS;
+	pthread_mutex_unlock(&g->lock);
+	if (id == MAX_VCPUS)
+		return -EAGAIN;
+	int err = kvm_vcpu_create(&g->vm, id, out);
+	if (!err)
+		err = cpu_setup(&g->vm, out, &g->platform, g->mm.pg.pml4);
+	return err;
+}
+
+static void vcpu_put(struct guest *g, struct vcpu *vcpu)
+{
+	pthread_mutex_lock(&g->lock);
+	idle_vcpus[nidle++] = *vcpu;
+	pthread_mutex_unlock(&g->lock);
+}
+
+struct start {
+	struct thread *t;
+	uint64_t child_tid; /* CLONE_CHILD_SETTID */
+	sem_t started;
+};
+
+static void *thread_main(void *arg)
+{
+	struct start *start = arg;
+	struct thread *t = start->t;
+	thread_adopt(t);
+	if (start->child_tid)
+		gmem_copy_out(&t->g->mm, start->child_tid, &t->tid, sizeof(t->tid));
+	sem_post(&start->started);
+	const char *why = "";
+	int err = monitor_run_thread(t, &why);
+	log_error("monitor: %s: %s", why, strerror(-err));
+	guest_exit(t->g, 125);
+}
+
+long sys_clone(struct guest *g, const uint64_t *a)
+{
+	uint64_t flags = a[0], stack = a[1], parent_tid = a[2], child_tid = a[3], tls = a[4];
+	if ((flags & THREAD_FLAGS) != THREAD_FLAGS || (flags & ~(SERVED_FLAGS | CSIGNAL)))
+		return -ENOSYS; /* new processes come with the processes stage */
+	struct thread *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	struct thread *parent = current;
+	int err = vcpu_get(g, &t->vcpu);
+	if (err) {
+		free(t);
+		return err;
+	}
+	t->g = g;
+	t->sigmask = parent->sigmask;
+	t->altstack = (stack_t){.ss_flags = SS_DISABLE};
+	memcpy(t->comm, parent->comm, sizeof(t->comm));
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = child_tid;
+	/* The child resumes after the syscall with RAX 0 on its own stack. */
+	t->ctx = parent->ctx;
+	t->ctx.rax = 0;
+	if (stack)
+		t->ctx.rsp = stack;
+	struct kvm_xsave *fpu = malloc(sizeof(*fpu));
+	err = fpu ? cpu_get_fpu(&parent->vcpu, fpu) : -ENOMEM;
+	if (!err)
+		err = cpu_set_fpu(&t->vcpu, fpu);
+	free(fpu);
+	uint64_t fs_base = tls;
+	if (!err && !(flags & CLONE_SETTLS))
+		err = cpu_get_fs_base(&parent->vcpu, &fs_base);
+	if (!err)
+		err = cpu_set_fs_base(&t->vcpu, fs_base);
+
+	struct start start = {.t = t, .child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0};
+	sem_init(&start.started, 0, 0);
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, MONITOR_STACK);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (!err) {
+		/* Listed before it runs, so signals and epochs see it at once. */
+		thread_register(g, t);
+		pthread_t host;
+		err = -pthread_create(&host, &attr, thread_main, &start);
+		if (err)
+			thread_unregister(g, t);
+	}
+	pthread_attr_destroy(&attr);
+	if (err) {
+		vcpu_put(g, &t->vcpu);
+		free(t);
+		return err == -ENOMEM ? -ENOMEM : -EAGAIN;
+	}
+	sem_wait(&start.started);
+	sem_destroy(&start.started);
+	if ((flags & CLONE_PARENT_SETTID) && gmem_copy_out(&g->mm, parent_tid, &t->tid, sizeof(t->tid)))
+		return -EFAULT;
+	return t->tid;
+}
+
+long sys_clone3(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	(void)a;
+	return -ENOSYS; /* glibc falls back to clone */
+}
+
+/* Ends the calling thread; the last one ends the process with its code. */
+long sys_exit(struct guest *g, const uint64_t *a)
+{
+	struct thread *t = current;
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+		struct iovec word;
+		if (gmem_copy_out(&g->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0 &&
+		    gmem_iov(&g->mm, t->clear_child_tid, sizeof(zero), GMEM_WRITE, &word, 1) == 1)
+			syscall(SYS_futex, word.iov_base, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+	pthread_mutex_lock(&g->lock);
+	if (g->nthreads == 1) {
+		pthread_mutex_unlock(&g->lock);
+		guest_exit(g, (int)(a[0] & 0xff));
+	}
+	/* Unlinked under the lock: nobody can kick it or wait for its epoch now. */
+	unlink_locked(g, t);
+	idle_vcpus[nidle++] = t->vcpu;
+	pthread_mutex_unlock(&g->lock);
+	current = NULL;
+	free(t);
+	pthread_exit(NULL);
+}
+
+long sys_set_tid_address(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	current->clear_child_tid = a[0];
+	return current->tid;
+}
+
+long sys_gettid(struct guest *g, const uint64_t *a)
+{
+	(void)g;
+	(void)a;
+	return current->tid;
+}
+
+_Noreturn void guest_exit(struct guest *g, int status)
+{
+	if (g->trace)
+		fflush(g->trace);
+	_exit(status);
+}

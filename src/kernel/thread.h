@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// Guest threads: each one a vCPU served by its own monitor thread.
+#ifndef AIRLOCK_KERNEL_THREAD_H
+#define AIRLOCK_KERNEL_THREAD_H
+
+#include "kernel/guest.h"
+
+/* Makes the calling host thread guest thread t (sets current and its tid). */
+void thread_adopt(struct thread *t);
+
+/* Adds t to the process's thread list. */
+void thread_register(struct guest *g, struct thread *t);
+
+/* The newest mm epoch no thread other than the caller may still use (struct mm). */
+uint64_t thread_quiescent_epoch(struct mm *mm);
+
+#endif
