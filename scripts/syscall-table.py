@@ -7,6 +7,8 @@ import re
 import sys
 
 PARTIAL = {
+    "clone": "threads only (CLONE_VM|CLONE_THREAD and glibc's flags); new processes are the processes stage (ENOSYS)",
+    "clone3": "always ENOSYS, so glibc falls back to clone",
     "mmap": "writable MAP_SHARED file mappings give ENODEV; shared anonymous memory behaves as private (no fork yet)",
     "mremap": "MREMAP_FIXED gives EINVAL; grown or moved mappings become anonymous",
     "madvise": "MADV_DONTNEED zeroes private memory; other advice is accepted and ignored",
@@ -38,7 +40,6 @@ PARTIAL = {
     "sysinfo": "the host's figures",
 }
 LATER = {
-    "clone": "processes stage (ENOSYS today: callers print a clean error)",
     "fork": "processes stage", "vfork": "processes stage", "execve": "processes stage",
 }
 

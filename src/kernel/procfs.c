@@ -861,20 +861,28 @@ long procfs_fstatat(struct guest *g, int dirfd, const char *path, int flags, uin
 	return gmem_copy_out(&g->mm, buf, &st, sizeof(st));
 }
 
+/* statx of a descriptor: the host's answer, made to look like /proc's for an opened entry. */
+static long statx_fd(struct guest *g, int fd, int flags, unsigned mask, struct statx *sx)
+{
+	if (syscall(SYS_statx, fd, "", flags | AT_EMPTY_PATH, mask, sx) < 0)
+		return -errno;
+	if (g->proc.memfd_dev && makedev(sx->stx_dev_major, sx->stx_dev_minor) == (dev_t)g->proc.memfd_dev) {
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		procfs_fix_stat(g, fd, &st);
+		stat_to_statx(&st, sx);
+	}
+	return 0;
+}
+
 long procfs_statx(struct guest *g, int dirfd, const char *path, int flags, unsigned mask, uint64_t buf)
 {
 	struct statx sx;
 	struct stat st;
 	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		if (syscall(SYS_statx, dirfd, "", flags, mask, &sx) < 0)
-			return -errno;
-		if (g->proc.memfd_dev && makedev(sx.stx_dev_major, sx.stx_dev_minor) == (dev_t)g->proc.memfd_dev) {
-			if (fstat(dirfd, &st) < 0)
-				return -errno;
-			procfs_fix_stat(g, dirfd, &st);
-			stat_to_statx(&st, &sx);
-		}
-		return gmem_copy_out(&g->mm, buf, &sx, sizeof(sx));
+		long err = statx_fd(g, dirfd, flags, mask, &sx);
+		return err ? err : gmem_copy_out(&g->mm, buf, &sx, sizeof(sx));
 	}
 	struct resolved r;
 	long err = lookup(g, dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &r);
@@ -889,10 +897,9 @@ long procfs_statx(struct guest *g, int dirfd, const char *path, int flags, unsig
 		stat_to_statx(&st, &sx);
 		break;
 	case RES_FD:
-		if (fstat(r.fd, &st) < 0)
-			return -errno;
-		procfs_fix_stat(g, r.fd, &st);
-		stat_to_statx(&st, &sx);
+		err = statx_fd(g, r.fd, flags & AT_STATX_SYNC_TYPE, mask, &sx);
+		if (err)
+			return err;
 		break;
 	case RES_DEV:
 		if (syscall(SYS_statx, g->proc.host_dev, r.host, flags & AT_SYMLINK_NOFOLLOW, mask, &sx) < 0)

@@ -8,6 +8,7 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -21,6 +22,7 @@
 #include "vm/layout.h"
 
 __thread struct thread *current;
+__thread jmp_buf *thread_exit_point;
 
 /* The flags glibc's pthread_create passes, which airlock serves. */
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
@@ -108,7 +110,9 @@ static void vcpu_put(struct guest *g, struct vcpu *vcpu)
 
 struct start {
 	struct thread *t;
-	uint64_t child_tid; /* CLONE_CHILD_SETTID */
+	uint64_t child_tid;  /* CLONE_CHILD_SETTID */
+	uint64_t parent_tid; /* CLONE_PARENT_SETTID */
+	pid_t tid;           /* the child's, reported back */
 	sem_t started;
 };
 
@@ -117,9 +121,21 @@ static void *thread_main(void *arg)
 	struct start *start = arg;
 	struct thread *t = start->t;
 	thread_adopt(t);
+	/*
+	 * Both tid stores happen before the guest thread runs: were the parent
+	 * to store its copy after the child had exited and cleared it, a join
+	 * would wait forever.
+	 */
+	if (start->parent_tid)
+		gmem_copy_out(&t->g->mm, start->parent_tid, &t->tid, sizeof(t->tid));
 	if (start->child_tid)
 		gmem_copy_out(&t->g->mm, start->child_tid, &t->tid, sizeof(t->tid));
+	start->tid = t->tid;
 	sem_post(&start->started);
+	jmp_buf exit_point;
+	if (setjmp(exit_point))
+		return NULL; /* the guest thread exited */
+	thread_exit_point = &exit_point;
 	const char *why = "";
 	int err = monitor_run_thread(t, &why);
 	log_error("monitor: %s: %s", why, strerror(-err));
@@ -162,7 +178,11 @@ long sys_clone(struct guest *g, const uint64_t *a)
 	if (!err)
 		err = cpu_set_fs_base(&t->vcpu, fs_base);
 
-	struct start start = {.t = t, .child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0};
+	struct start start = {
+		.t = t,
+		.child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0,
+		.parent_tid = (flags & CLONE_PARENT_SETTID) ? parent_tid : 0,
+	};
 	sem_init(&start.started, 0, 0);
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -182,11 +202,12 @@ long sys_clone(struct guest *g, const uint64_t *a)
 		free(t);
 		return err == -ENOMEM ? -ENOMEM : -EAGAIN;
 	}
+	/* t may already have run, exited and been freed: its tid comes back in start. */
 	sem_wait(&start.started);
+	pid_t tid = start.tid;
 	sem_destroy(&start.started);
-	if ((flags & CLONE_PARENT_SETTID) && gmem_copy_out(&g->mm, parent_tid, &t->tid, sizeof(t->tid)))
-		return -EFAULT;
-	return t->tid;
+	/* Linux stores through a bad parent_tid silently; the thread exists. */
+	return tid;
 }
 
 long sys_clone3(struct guest *g, const uint64_t *a)
@@ -218,7 +239,11 @@ long sys_exit(struct guest *g, const uint64_t *a)
 	pthread_mutex_unlock(&g->lock);
 	current = NULL;
 	free(t);
-	pthread_exit(NULL);
+	/*
+	 * Unwind to the thread's start by longjmp, not pthread_exit: after the
+	 * chroot the monitor could not load the unwinder pthread_exit needs.
+	 */
+	longjmp(*thread_exit_point, 1);
 }
 
 long sys_set_tid_address(struct guest *g, const uint64_t *a)

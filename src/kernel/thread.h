@@ -3,7 +3,12 @@
 #ifndef AIRLOCK_KERNEL_THREAD_H
 #define AIRLOCK_KERNEL_THREAD_H
 
+#include <setjmp.h>
+
 #include "kernel/guest.h"
+
+/* Where a monitor thread goes when its guest thread exits (set before it runs). */
+extern __thread jmp_buf *thread_exit_point;
 
 /* Makes the calling host thread guest thread t (sets current and its tid). */
 void thread_adopt(struct thread *t);

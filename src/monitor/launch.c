@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,20 @@ static int create_vm(struct guest *g, struct thread *t)
 	return 0;
 }
 
+/*
+ * The host thread of an exited first guest thread. It must not return from
+ * main (that would end every thread), and it takes no host signals so that
+ * they reach threads that can deliver them.
+ */
+static _Noreturn void park_forever(void)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;)
+		pause();
+}
+
 static int start(struct guest *g, struct thread *t, const struct launch_options *opts)
 {
 	struct stat st = {0};
@@ -230,6 +245,10 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 	}
 	const char *why = "";
 	err = physmem_sync_sys_slot(&g->mm.pm);
+	jmp_buf exit_point;
+	if (setjmp(exit_point))
+		park_forever(); /* the first thread exited; the others go on */
+	thread_exit_point = &exit_point;
 	if (!err)
 		err = monitor_run_thread(t, &why);
 	log_error("monitor: %s: %s", why, strerror(-err));
