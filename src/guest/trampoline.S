@@ -7,9 +7,9 @@
 // hosts, so each path is a single instruction long.
 //
 // On PVM hosts SYSCALL does not leave ring 3: it only jumps to LSTAR. There
-// LSTAR points at trampoline_syscall_gate, which writes to the doorbell page
-// (an MMIO exit); the monitor serves the call and resumes ring 3 directly at
-// the user's RIP, with no ring-0 code on the way (see vm/platform.h).
+// LSTAR points at gate_syscall, on a page of its own that ring 3 can run:
+// it writes to the doorbell page (an MMIO exit); the monitor serves the call
+// and resumes ring 3 directly at the user's RIP (see vm/platform.h).
 // The bytes are copied into the guest at SYS_TRAMPOLINE; they must stay
 // position-independent.
 
@@ -19,8 +19,8 @@
 
 	.section .rodata
 	.globl trampoline_start, trampoline_end
-	.globl trampoline_syscall, trampoline_syscall_gate, trampoline_syscall_gate_end
-	.globl trampoline_iret
+	.globl trampoline_syscall, trampoline_iret
+	.globl gate_start, gate_syscall, gate_syscall_end, gate_end
 	.globl trampoline_exceptions
 	.code64
 
@@ -28,11 +28,6 @@ trampoline_start:
 trampoline_syscall:            // LSTAR: RCX = user RIP, R11 = user RFLAGS
 	outb %al, $PORT_SYSCALL
 	ud2                    // never reached: the monitor always moves RIP
-
-trampoline_syscall_gate:       // PVM's LSTAR, still in ring 3
-	movb %al, SYS_DOORBELL
-trampoline_syscall_gate_end:   // RIP after the doorbell write
-	ud2
 
 trampoline_iret:
 	iretq
@@ -44,5 +39,12 @@ trampoline_exceptions:         // 32 stubs of 4 bytes, one per vector
 	ud2
 	.endr
 trampoline_end:
+
+gate_start:                    // copied to its own page: SYS_GATE
+gate_syscall:                  // PVM's LSTAR, still in ring 3
+	movb %al, SYS_DOORBELL
+gate_syscall_end:              // RIP after the doorbell write
+	ud2
+gate_end:
 
 	.section .note.GNU-stack,"",@progbits

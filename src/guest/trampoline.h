@@ -4,12 +4,14 @@
 #define AIRLOCK_GUEST_TRAMPOLINE_H
 
 extern const unsigned char trampoline_start[], trampoline_end[];
-extern const unsigned char trampoline_syscall[], trampoline_syscall_gate[], trampoline_syscall_gate_end[];
-extern const unsigned char trampoline_iret[];
+extern const unsigned char trampoline_syscall[], trampoline_iret[];
+extern const unsigned char gate_start[], gate_syscall[], gate_syscall_end[], gate_end[];
 extern const unsigned char trampoline_exceptions[];
 
 #define TRAMPOLINE_STUB_SIZE 4
 /* Guest-virtual address of a trampoline symbol. */
 #define TRAMPOLINE_VA(sym) (SYS_TRAMPOLINE + (unsigned long)((sym) - trampoline_start))
+/* Guest-virtual address of a symbol of the PVM system-call gate page. */
+#define GATE_VA(sym) (SYS_GATE + (unsigned long)((sym) - gate_start))
 
 #endif

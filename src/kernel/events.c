@@ -8,9 +8,11 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 
 long sys_eventfd2(struct guest *g, const uint64_t *a)
@@ -108,10 +110,14 @@ long sys_epoll_wait(struct guest *g, const uint64_t *a)
 	return epoll_wait_guest(g, a, NULL);
 }
 
-/* The signal mask argument matters once a per-call mask is modelled; like ppoll, ignored. */
 long sys_epoll_pwait(struct guest *g, const uint64_t *a)
 {
-	return epoll_wait_guest(g, a, NULL);
+	bool masked;
+	long r = signal_wait_mask_begin(g, a[4], a[5], &masked);
+	if (!r)
+		r = epoll_wait_guest(g, a, NULL);
+	signal_wait_mask_end(masked, r);
+	return r;
 }
 
 /*
@@ -136,7 +142,8 @@ static long select_guest(struct guest *g, int nfds, const uint64_t sets[3], stru
 			return -EFAULT;
 		ptr[i] = &host[i];
 	}
-	long r = host_result(pselect(nfds, ptr[0], ptr[1], ptr[2], timeout, NULL));
+	/* The raw call: it writes the time left back into *timeout, as select must. */
+	long r = host_result(syscall(SYS_pselect6, nfds, ptr[0], ptr[1], ptr[2], timeout, NULL));
 	if (r < 0)
 		return r;
 	for (int i = 0; i < 3; i++)
@@ -147,6 +154,7 @@ static long select_guest(struct guest *g, int nfds, const uint64_t sets[3], stru
 		struct timeval left = {timeout->tv_sec, timeout->tv_nsec / 1000};
 		gmem_copy_out(&g->mm, timeout_gva, &left, sizeof(left));
 	}
+
 	return r;
 }
 
@@ -176,6 +184,15 @@ long sys_pselect6(struct guest *g, const uint64_t *a)
 			return -EINVAL;
 		timeout = &ts;
 	}
+	/* The sixth argument points at {const sigset_t *mask; size_t size}. */
+	uint64_t mask_arg[2] = {0, 0};
+	if (a[5] && gmem_copy_in(&g->mm, mask_arg, a[5], sizeof(mask_arg)))
+		return -EFAULT;
 	const uint64_t sets[3] = {a[1], a[2], a[3]};
-	return select_guest(g, (int)a[0], sets, timeout, 0, false);
+	bool masked;
+	long r = signal_wait_mask_begin(g, mask_arg[0], mask_arg[1], &masked);
+	if (!r)
+		r = select_guest(g, (int)a[0], sets, timeout, 0, false);
+	signal_wait_mask_end(masked, r);
+	return r;
 }

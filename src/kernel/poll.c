@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 
 static long poll_guest(struct guest *g, uint64_t fds_gva, uint64_t nfds, int timeout_ms,
@@ -66,6 +67,10 @@ long sys_ppoll(struct guest *g, const uint64_t *a)
 		return -EFAULT;
 	if (a[2] && (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000))
 		return -EINVAL;
-	/* The signal mask argument matters once signals are delivered to handlers. */
-	return poll_guest(g, a[0], a[1], -1, a[2] ? &timeout : NULL);
+	bool masked;
+	long r = signal_wait_mask_begin(g, a[3], a[4], &masked);
+	if (!r)
+		r = poll_guest(g, a[0], a[1], -1, a[2] ? &timeout : NULL);
+	signal_wait_mask_end(masked, r);
+	return r;
 }

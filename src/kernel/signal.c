@@ -58,7 +58,8 @@ void signal_send_thread(struct thread *t, const struct guest_siginfo *info)
 {
 	struct guest *g = t->g;
 	pthread_mutex_lock(&g->lock);
-	if (!is_ignored(&g->sigactions[info->signo], info->signo)) {
+	/* Blocked signals are never ignored: the handler may change before unblocking. */
+	if (!is_ignored(&g->sigactions[info->signo], info->signo) || (t->sigmask & SIG_BIT(info->signo))) {
 		queue(&t->pending, info);
 		signal_kick(t);
 	}
@@ -69,7 +70,10 @@ void signal_send_process(struct guest *g, const struct guest_siginfo *info)
 {
 	int sig = info->signo;
 	pthread_mutex_lock(&g->lock);
-	if (is_ignored(&g->sigactions[sig], sig)) {
+	bool blocked_everywhere = true;
+	for (struct thread *t = g->threads; t; t = t->next)
+		blocked_everywhere &= (t->sigmask & SIG_BIT(sig)) != 0;
+	if (is_ignored(&g->sigactions[sig], sig) && !blocked_everywhere) {
 		pthread_mutex_unlock(&g->lock);
 		return;
 	}
@@ -197,7 +201,7 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 		/* sigsuspend's temporary mask gives way to the one it replaced. */
 		uint64_t old_mask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
 		t->restore_sigmask = false;
-		bool is_fault = fault && info.code > 0 && info.code < GUEST_SI_KERNEL;
+		bool is_fault = fault && fault->signo == sig;
 		if (sigframe_push(t, &act, &info, is_fault ? fault : NULL, old_mask) < 0) {
 			/* No usable stack for the frame: Linux kills with SIGSEGV. */
 			if (g->trace)
@@ -292,6 +296,36 @@ static void wait_for_kick(const struct timespec *timeout)
 	pthread_sigmask(SIG_SETMASK, NULL, &unblocked);
 	sigdelset(&unblocked, SIGRTMIN + 4);
 	ppoll(NULL, 0, timeout, &unblocked);
+}
+
+long signal_wait_mask_begin(struct guest *g, uint64_t mask_gva, uint64_t size, bool *active)
+{
+	*active = false;
+	if (!mask_gva)
+		return 0;
+	if (size != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t mask;
+	if (gmem_copy_in(&g->mm, &mask, mask_gva, sizeof(mask)))
+		return -EFAULT;
+	pthread_mutex_lock(&g->lock);
+	current->saved_sigmask = current->sigmask;
+	current->restore_sigmask = true;
+	current->sigmask = mask & ~UNBLOCKABLE;
+	pthread_mutex_unlock(&g->lock);
+	*active = true;
+	return signal_pending(current) ? -EINTR : 0;
+}
+
+void signal_wait_mask_end(bool active, long ret)
+{
+	/* Interrupted: the old mask comes back after the handler (signal_deliver). */
+	if (!active || ret == -EINTR)
+		return;
+	pthread_mutex_lock(&current->g->lock);
+	current->sigmask = current->saved_sigmask;
+	current->restore_sigmask = false;
+	pthread_mutex_unlock(&current->g->lock);
 }
 
 long sys_rt_sigsuspend(struct guest *g, const uint64_t *a)
@@ -444,7 +478,7 @@ static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 		if (t->tid != tid)
 			continue;
 		err = 0;
-		if (sig && !is_ignored(&g->sigactions[sig], sig)) {
+		if (sig && (!is_ignored(&g->sigactions[sig], sig) || (t->sigmask & SIG_BIT(sig)))) {
 			queue(&t->pending, &info);
 			signal_kick(t);
 		}
@@ -461,6 +495,44 @@ long sys_tkill(struct guest *g, const uint64_t *a)
 long sys_tgkill(struct guest *g, const uint64_t *a)
 {
 	return thread_kill(g, (int)a[0], (int)a[1], (int)a[2]);
+}
+
+/* rt_sigqueueinfo / rt_tgsigqueueinfo: the caller's own siginfo, to itself. */
+static long queue_info(struct guest *g, long tgid, long tid, int sig, uint64_t info_gva)
+{
+	struct guest_siginfo info;
+	if (gmem_copy_in(&g->mm, &info, info_gva, sizeof(info)))
+		return -EFAULT;
+	if (sig < 1 || sig > GUEST_NSIG)
+		return -EINVAL;
+	if (tgid != getpid())
+		return -ESRCH;
+	info.signo = sig;
+	if (tid < 0) {
+		signal_send_process(g, &info);
+		return 0;
+	}
+	long err = -ESRCH;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next) {
+		if (t->tid == tid) {
+			queue(&t->pending, &info);
+			signal_kick(t);
+			err = 0;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return err;
+}
+
+long sys_rt_sigqueueinfo(struct guest *g, const uint64_t *a)
+{
+	return queue_info(g, (int)a[0], -1, (int)a[1], a[2]);
+}
+
+long sys_rt_tgsigqueueinfo(struct guest *g, const uint64_t *a)
+{
+	return queue_info(g, (int)a[0], (int)a[1], (int)a[2], a[3]);
 }
 
 long sys_rt_sigreturn(struct guest *g, const uint64_t *a)

@@ -40,9 +40,17 @@ enum signal_restart signal_restart_kind(struct thread *t);
  * the trap number, error code and CR2 for the sigcontext of a fault signal.
  */
 struct fault_regs {
+	int signo; /* the fault's own signal: only its frame carries these */
 	uint64_t trapno, err, cr2;
 };
 void signal_deliver(struct thread *t, const struct fault_regs *fault);
+
+/*
+ * ppoll, pselect6 and epoll_pwait: the caller's mask for the wait only.
+ * Returns -EINTR at once when a signal it unblocks is pending.
+ */
+long signal_wait_mask_begin(struct guest *g, uint64_t mask_gva, uint64_t size, bool *active);
+void signal_wait_mask_end(bool active, long ret);
 
 /* Installs the monitor's host signal handling; call once, before threads. */
 int signal_host_init(struct guest *g);

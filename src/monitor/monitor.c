@@ -191,20 +191,53 @@ static int serve_exception(struct thread *t, unsigned vector, const char **why)
 		bool locked = mm_read_lock(&t->g->mm);
 		const struct vma *v = vma_find(&t->g->mm.vmas, cr2);
 		mapped = v != NULL;
-		/* Present means a protection fault, as Linux reports it; PROT_NONE is not present. */
-		error = (error & ~1ULL) | (v && (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ? 1 : 0);
+		/*
+		 * Present means a protection fault, as Linux reports it: PROT_NONE
+		 * is not present, the kernel half always is.
+		 */
+		bool present = cr2 >= 0xffff800000000000ULL;
+		if (v && (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+			/* Linux maps lazily: a page is present once touched, which the host knows. */
+			unsigned char resident = 0;
+			void *host = physmem_host(&t->g->mm.pm, v->gpa + ((cr2 & PAGE_MASK) - v->start));
+			present = mincore(host, PAGE_SIZE, &resident) == 0 && (resident & 1);
+		}
+		error = (error & ~1ULL) | (present ? 1 : 0);
 		mm_read_unlock(&t->g->mm, locked);
 	}
 	bool has_addr;
 	struct guest_siginfo info = {.signo = fault_signal(vector), .code = fault_code(vector, mapped, &has_addr)};
 	if (has_addr)
 		info.fault.addr = vector == 14 ? cr2 : t->ctx.rip;
-	struct fault_regs fault = {.trapno = vector, .err = error, .cr2 = cr2};
+	struct fault_regs fault = {.signo = info.signo, .trapno = vector, .err = error, .cr2 = cr2};
 	signal_force_fault(t, &info);
 	signal_drain_host(t->g);
 	signal_deliver(t, &fault);
 	resume(t);
 	return 0;
+}
+
+/*
+ * The guest read or wrote the doorbell page itself. On Linux that address is
+ * unmapped: SIGSEGV with SEGV_MAPERR at the faulting instruction. KVM must
+ * first finish the access it started (immediate_exit completes it without
+ * entering the guest); the registers from before it are the fault context.
+ */
+static void serve_doorbell_fault(struct thread *t)
+{
+	struct kvm_run *run = t->vcpu.run;
+	bool write = run->mmio.is_write;
+	uint64_t addr = SYS_DOORBELL + (run->mmio.phys_addr - SYS_DOORBELL_GPA);
+	struct kvm_regs before = run->s.regs.regs;
+	run->immediate_exit = 1;
+	kvm_vcpu_run(&t->vcpu);
+	run->immediate_exit = 0;
+	t->ctx = before;
+	struct guest_siginfo info = {.signo = SIGSEGV, .code = 1 /* SEGV_MAPERR */, .fault.addr = addr};
+	struct fault_regs fault = {.signo = SIGSEGV, .trapno = 14, .err = 4 | (write ? 2 : 0), .cr2 = addr};
+	signal_force_fault(t, &info);
+	signal_deliver(t, &fault);
+	resume(t);
 }
 
 /* Kicked out of the guest by a host signal: deliver if it is safe to. */
@@ -213,8 +246,8 @@ static void serve_interruption(struct thread *t)
 	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
 	t->vcpu.run->immediate_exit = 0;
 	signal_drain_host(t->g);
-	/* In the trampoline the vCPU is mid-exit: the exit itself comes next. */
-	if (regs->rip - SYS_TRAMPOLINE < PAGE_SIZE)
+	/* In the trampoline or the gate the vCPU is mid-exit: the exit itself comes next. */
+	if (regs->rip - SYS_TRAMPOLINE < PAGE_SIZE || regs->rip - SYS_GATE < PAGE_SIZE)
 		return;
 	t->vcpu.in_ring0 = false;
 	t->ctx = *regs;
@@ -243,15 +276,10 @@ int monitor_run_thread(struct thread *t, const char **why)
 		}
 		if (run->exit_reason == KVM_EXIT_MMIO) {
 			t->vcpu.in_ring0 = false;
-			if (platform_is_syscall_doorbell(&t->g->platform, run)) {
+			if (platform_is_syscall_doorbell(&t->g->platform, run))
 				serve_syscall(t);
-			} else { /* the guest touched the doorbell itself: unmapped memory on Linux */
-				struct guest_siginfo info = {.signo = SIGSEGV, .code = GUEST_SI_KERNEL};
-				t->ctx = run->s.regs.regs;
-				signal_force_fault(t, &info);
-				signal_deliver(t, NULL);
-				resume(t);
-			}
+			else
+				serve_doorbell_fault(t);
 			continue;
 		}
 		if (run->exit_reason == KVM_EXIT_INTR) {

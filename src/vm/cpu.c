@@ -96,6 +96,7 @@ void cpu_write_system_tables(struct physmem *pm)
 	}
 	memcpy(physmem_host(pm, SYS_TRAMPOLINE), trampoline_start,
 	       (size_t)(trampoline_end - trampoline_start));
+	memcpy(physmem_host(pm, SYS_GATE_GPA), gate_start, (size_t)(gate_end - gate_start));
 }
 
 static struct kvm_segment segment(uint16_t selector, uint8_t type, int code)

@@ -34,6 +34,13 @@
  * and never changes memory (see vm/platform.h).
  */
 #define SYS_DOORBELL 0x9000ULL
+/*
+ * PVM only: the page SYSCALL jumps to (LSTAR), which ring 3 must be able to
+ * run. It sits just above the top of user space, where Linux has nothing a
+ * program could map or read either, so low memory looks exactly as on Linux.
+ */
+#define SYS_GATE 0x7ffffffff000ULL
+#define SYS_GATE_GPA 0x6000ULL
 #define SYS_DOORBELL_GPA (SYS_RESERVE - PAGE_SIZE)
 #define SYS_PT_LIMIT (SYS_RESERVE - (1ULL << 20)) /* page tables stay below the doorbell */
 #define SYS_PT_POOL 0x200000ULL       /* first page-table page (the PML4) */

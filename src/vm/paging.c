@@ -97,7 +97,7 @@ int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 		uint64_t start, end, flags;
 	} sys[] = {
 		{SYS_GDT, SYS_TRAMPOLINE, PTE_PRESENT | PTE_NX},
-		{SYS_TRAMPOLINE, SYS_FIXED_END, PTE_PRESENT | (pvm_gates ? PTE_USER : 0)},
+		{SYS_TRAMPOLINE, SYS_FIXED_END, PTE_PRESENT},
 		{SYS_VCPU_PAGE(0), SYS_VCPU_PAGE(MAX_VCPUS), PTE_PRESENT | PTE_WRITE | PTE_NX},
 	};
 	for (unsigned i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
@@ -105,8 +105,10 @@ int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 		if (err)
 			return err;
 	}
-	if (pvm_gates)
-		return paging_map(pg, SYS_DOORBELL, SYS_DOORBELL_GPA, PAGE_SIZE,
-				  PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);
-	return 0;
+	if (!pvm_gates)
+		return 0;
+	int err = paging_map(pg, SYS_GATE, SYS_GATE_GPA, PAGE_SIZE, PTE_PRESENT | PTE_USER);
+	if (err)
+		return err;
+	return paging_map(pg, SYS_DOORBELL, SYS_DOORBELL_GPA, PAGE_SIZE, PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);
 }

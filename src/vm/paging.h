@@ -26,8 +26,8 @@ struct paging {
 
 /*
  * Builds the root and maps the system structures supervisor-only. With
- * pvm_gates, the read-only trampoline is visible to ring 3 and the doorbell
- * page is mapped (see struct platform).
+ * pvm_gates, the read-only gate page ring 3 runs on SYSCALL and the
+ * doorbell page are mapped too (see struct platform).
  */
 int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates);
 

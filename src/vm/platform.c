@@ -31,12 +31,12 @@ bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run
 {
 	/* Only the gate's own write counts: RIP has just moved past it. */
 	return !p->ring0_native && run->mmio.phys_addr == SYS_DOORBELL_GPA && run->mmio.is_write &&
-	       run->s.regs.regs.rip == TRAMPOLINE_VA(trampoline_syscall_gate_end);
+	       run->s.regs.regs.rip == GATE_VA(gate_syscall_end);
 }
 
 uint64_t platform_lstar(const struct platform *p)
 {
-	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : TRAMPOLINE_VA(trampoline_syscall_gate);
+	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : GATE_VA(gate_syscall);
 }
 
 unsigned platform_fault_vector(const struct platform *p, struct mm *mm, uint64_t rip, unsigned vector)
