@@ -149,12 +149,14 @@ static long select_guest(struct guest *g, int nfds, const uint64_t sets[3], stru
 	for (int i = 0; i < 3; i++)
 		if (sets[i] && gmem_copy_out(&g->mm, sets[i], &host[i], bytes))
 			return -EFAULT;
-	/* Linux writes the time left back (select's timeval). */
-	if (timeval && timeout_gva && timeout) {
+	/* Linux writes the time left back, as a timeval for select, a timespec for pselect6. */
+	if (timeout_gva && timeout) {
 		struct timeval left = {timeout->tv_sec, timeout->tv_nsec / 1000};
-		gmem_copy_out(&g->mm, timeout_gva, &left, sizeof(left));
+		if (timeval)
+			gmem_copy_out(&g->mm, timeout_gva, &left, sizeof(left));
+		else
+			gmem_copy_out(&g->mm, timeout_gva, timeout, sizeof(*timeout));
 	}
-
 	return r;
 }
 
@@ -192,7 +194,7 @@ long sys_pselect6(struct guest *g, const uint64_t *a)
 	bool masked;
 	long r = signal_wait_mask_begin(g, mask_arg[0], mask_arg[1], &masked);
 	if (!r)
-		r = select_guest(g, (int)a[0], sets, timeout, 0, false);
+		r = select_guest(g, (int)a[0], sets, timeout, a[4], false);
 	signal_wait_mask_end(masked, r);
 	return r;
 }

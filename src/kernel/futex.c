@@ -2,8 +2,9 @@
 // futex on guest memory. Guest memory is ordinary private memory of the
 // monitor process, so a guest futex word is a host futex word: the host
 // kernel queues waiters and wakes them, with FUTEX_PRIVATE_FLAG always set.
-// Priority-inheritance futexes are refused: their words hold thread ids that
-// the host would resolve, and a guest must not name host tasks.
+// Priority-inheritance futexes hold thread ids the host resolves; guest tids
+// are host tids, and inside the jail's pid namespace (OCI runtime stage) a
+// guest can name only its own threads.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -51,6 +52,19 @@ long sys_futex(struct guest *g, const uint64_t *a)
 		if (err)
 			return err;
 		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]));
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+	case FUTEX_TRYLOCK_PI:
+	case FUTEX_UNLOCK_PI:
+		err = futex_word(g, a[0], GMEM_WRITE, &word);
+		if (err)
+			return err;
+		if (cmd != FUTEX_UNLOCK_PI && a[3]) {
+			if (gmem_copy_in(&g->mm, &timeout, a[3], sizeof(timeout)))
+				return -EFAULT;
+			timeout_arg = &timeout;
+		}
+		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], timeout_arg, NULL, 0));
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 	case FUTEX_WAKE_OP:
@@ -64,4 +78,42 @@ long sys_futex(struct guest *g, const uint64_t *a)
 	default:
 		return -ENOSYS;
 	}
+}
+
+#define ROBUST_LIST_LIMIT 2048
+
+/* Marks one robust futex word of a dying owner and wakes a waiter. */
+static void robust_release(struct guest *g, uint64_t word_gva, pid_t tid)
+{
+	uint32_t *word;
+	if (futex_word(g, word_gva, GMEM_WRITE, &word))
+		return;
+	uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+	while ((old & FUTEX_TID_MASK) == (uint32_t)tid) {
+		uint32_t next = (old & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+		if (__atomic_compare_exchange_n(word, &old, next, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			if (old & FUTEX_WAITERS)
+				syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+			break;
+		}
+	}
+}
+
+void futex_exit_robust_list(struct guest *g, struct thread *t)
+{
+	struct { uint64_t next; int64_t offset; uint64_t pending; } head;
+	if (!t->robust_list || gmem_copy_in(&g->mm, &head, t->robust_list, sizeof(head)))
+		return;
+	uint64_t entry = head.next;
+	/* The list lives in guest memory: a bounded walk, every step checked. */
+	for (int n = 0; entry != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
+		uint64_t next;
+		if (gmem_copy_in(&g->mm, &next, entry & ~1ULL, sizeof(next)))
+			return;
+		if ((entry & ~1ULL) != head.pending)
+			robust_release(g, (entry & ~1ULL) + (uint64_t)head.offset, t->tid);
+		entry = next;
+	}
+	if (head.pending)
+		robust_release(g, (head.pending & ~1ULL) + (uint64_t)head.offset, t->tid);
 }

@@ -39,10 +39,16 @@ struct guest_siginfo {
 	};
 };
 
-/* Signals waiting for delivery: one slot per number (standard semantics). */
+/*
+ * Signals waiting for delivery. Standard signals (1..31) have one slot each:
+ * a second one merges. Real-time signals queue in order, up to RTQ_MAX.
+ */
+#define RTQ_MAX 64
 struct sigpending {
 	uint64_t set;
-	struct guest_siginfo info[GUEST_NSIG + 1];
+	struct guest_siginfo info[32];
+	struct guest_siginfo rtq[RTQ_MAX];
+	int rtq_len;
 };
 
 struct thread;
@@ -76,6 +82,7 @@ struct thread {
 	struct sigpending pending;
 	stack_t altstack;
 	uint64_t clear_child_tid;
+	uint64_t robust_list;    /* set_robust_list: futexes to mark when it dies */
 	char comm[16];           /* the thread name (prctl PR_SET_NAME) */
 	uint64_t retried_fault, retried_rip; /* last page fault retried as spurious */
 	_Atomic uint64_t kernel_epoch; /* mm epoch + 1 when it entered the monitor; 0 in the guest */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "kernel/signal.h"
+#include "kernel/timers.h"
 
 enum { SLOT_FREE, SLOT_FILLING, SLOT_READY, HOST_SLOTS = 64 };
 
@@ -78,6 +79,13 @@ void signal_drain_host(struct guest *g)
 			continue;
 		siginfo_t host = slots[i].info;
 		atomic_store(&slots[i].state, SLOT_FREE);
+		if (host.si_signo == timers_host_signal()) {
+			struct guest_siginfo info;
+			pid_t tid;
+			if (timers_expiry(host.si_value.sival_int, host.si_overrun, &info, &tid))
+				signal_send_to(g, tid, &info);
+			continue;
+		}
 		struct guest_siginfo info = {.signo = host.si_signo, .code = host.si_code};
 		if (host.si_code == SI_TIMER) {
 			info.timer.tid = host.si_timerid;

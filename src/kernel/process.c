@@ -47,7 +47,29 @@ long sys_arch_prctl(struct guest *g, const uint64_t *a)
 long sys_set_robust_list(struct guest *g, const uint64_t *a)
 {
 	(void)g;
-	return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
+	if (a[1] != 24) /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	current->robust_list = a[0];
+	return 0;
+}
+
+long sys_get_robust_list(struct guest *g, const uint64_t *a)
+{
+	uint64_t head = 0, len = 24;
+	bool found = false;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next) {
+		if (a[0] == 0 ? t == current : t->tid == (pid_t)a[0]) {
+			head = t->robust_list;
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	if (!found)
+		return -ESRCH;
+	if (gmem_copy_out(&g->mm, a[1], &head, sizeof(head)) || gmem_copy_out(&g->mm, a[2], &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_wait4(struct guest *g, const uint64_t *a)

@@ -37,11 +37,35 @@ static bool is_ignored(const struct guest_sigaction *act, int sig)
 
 static void queue(struct sigpending *p, const struct guest_siginfo *info)
 {
-	/* Standard signals do not queue: a second one while pending merges. */
-	if (p->set & SIG_BIT(info->signo))
+	int sig = info->signo;
+	if (sig >= 32) {
+		if (p->rtq_len == RTQ_MAX)
+			return; /* over the queue limit, as with RLIMIT_SIGPENDING */
+		p->rtq[p->rtq_len++] = *info;
+	} else if (!(p->set & SIG_BIT(sig))) {
+		p->info[sig] = *info; /* standard signals do not queue: a second one merges */
+	}
+	p->set |= SIG_BIT(sig);
+}
+
+/* Removes the oldest instance of sig from p (pending there) into *out. */
+static void take(struct sigpending *p, int sig, struct guest_siginfo *out)
+{
+	if (sig < 32) {
+		*out = p->info[sig];
+		p->set &= ~SIG_BIT(sig);
 		return;
-	p->set |= SIG_BIT(info->signo);
-	p->info[info->signo] = *info;
+	}
+	int i = 0, more = 0;
+	while (i < p->rtq_len && p->rtq[i].signo != sig)
+		i++;
+	*out = p->rtq[i];
+	memmove(&p->rtq[i], &p->rtq[i + 1], (size_t)(p->rtq_len - i - 1) * sizeof(p->rtq[0]));
+	p->rtq_len--;
+	for (int j = 0; j < p->rtq_len; j++)
+		more |= p->rtq[j].signo == sig;
+	if (!more)
+		p->set &= ~SIG_BIT(sig);
 }
 
 /* Called with g->lock held, so that t cannot exit and be freed meanwhile. */
@@ -88,6 +112,29 @@ void signal_send_process(struct guest *g, const struct guest_siginfo *info)
 	pthread_mutex_unlock(&g->lock);
 }
 
+bool signal_send_to(struct guest *g, pid_t tid, const struct guest_siginfo *info)
+{
+	if (!tid) {
+		signal_send_process(g, info);
+		return true;
+	}
+	bool found = false;
+	int sig = info->signo;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next) {
+		if (t->tid != tid)
+			continue;
+		found = true;
+		/* Blocked signals are never ignored: the handler may change before unblocking. */
+		if (sig && (!is_ignored(&g->sigactions[sig], sig) || (t->sigmask & SIG_BIT(sig)))) {
+			queue(&t->pending, info);
+			signal_kick(t);
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return found;
+}
+
 void signal_raise(struct thread *t, int sig)
 {
 	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_KERNEL};
@@ -105,8 +152,12 @@ void signal_force_fault(struct thread *t, const struct guest_siginfo *info)
 		act->handler = (uint64_t)(uintptr_t)SIG_DFL;
 	}
 	/* A fault replaces whatever of the same number was pending. */
-	t->pending.set |= SIG_BIT(sig);
-	t->pending.info[sig] = *info;
+	if (sig < 32) {
+		t->pending.set |= SIG_BIT(sig);
+		t->pending.info[sig] = *info;
+	} else {
+		queue(&t->pending, info);
+	}
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -158,8 +209,7 @@ static int dequeue(struct thread *t, struct guest_siginfo *info)
 					  : (g->shared_pending.set & SIG_BIT(sig)) ? &g->shared_pending : NULL;
 		if (!from || (t->sigmask & SIG_BIT(sig)))
 			continue;
-		from->set &= ~SIG_BIT(sig);
-		*info = from->info[sig];
+		take(from, sig, info);
 		return sig;
 	}
 	return 0;
@@ -242,9 +292,12 @@ long sys_rt_sigaction(struct guest *g, const uint64_t *a)
 		g->sigactions[sig] = act;
 		/* Setting SIG_IGN (or default-ignore) discards what is pending. */
 		if (is_ignored(&act, sig)) {
-			g->shared_pending.set &= ~SIG_BIT(sig);
+			struct guest_siginfo dropped;
+			while (g->shared_pending.set & SIG_BIT(sig))
+				take(&g->shared_pending, sig, &dropped);
 			for (struct thread *t = g->threads; t; t = t->next)
-				t->pending.set &= ~SIG_BIT(sig);
+				while (t->pending.set & SIG_BIT(sig))
+					take(&t->pending, sig, &dropped);
 		}
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -394,8 +447,7 @@ long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)
 		if (sig) {
 			struct sigpending *from = (current->pending.set & SIG_BIT(sig)) ? &current->pending
 										     : &g->shared_pending;
-			from->set &= ~SIG_BIT(sig);
-			info = from->info[sig];
+			take(from, sig, &info);
 		}
 		bool other = ((current->pending.set | g->shared_pending.set) & ~current->sigmask) != 0;
 		pthread_mutex_unlock(&g->lock);
@@ -472,19 +524,7 @@ static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 	if (tgid != -1 && tgid != getpid())
 		return -ESRCH;
 	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_TKILL, .kill = {getpid(), getuid()}};
-	long err = -ESRCH;
-	pthread_mutex_lock(&g->lock);
-	for (struct thread *t = g->threads; t; t = t->next) {
-		if (t->tid != tid)
-			continue;
-		err = 0;
-		if (sig && (!is_ignored(&g->sigactions[sig], sig) || (t->sigmask & SIG_BIT(sig)))) {
-			queue(&t->pending, &info);
-			signal_kick(t);
-		}
-	}
-	pthread_mutex_unlock(&g->lock);
-	return err;
+	return signal_send_to(g, (pid_t)tid, &info) ? 0 : -ESRCH;
 }
 
 long sys_tkill(struct guest *g, const uint64_t *a)
@@ -508,21 +548,7 @@ static long queue_info(struct guest *g, long tgid, long tid, int sig, uint64_t i
 	if (tgid != getpid())
 		return -ESRCH;
 	info.signo = sig;
-	if (tid < 0) {
-		signal_send_process(g, &info);
-		return 0;
-	}
-	long err = -ESRCH;
-	pthread_mutex_lock(&g->lock);
-	for (struct thread *t = g->threads; t; t = t->next) {
-		if (t->tid == tid) {
-			queue(&t->pending, &info);
-			signal_kick(t);
-			err = 0;
-		}
-	}
-	pthread_mutex_unlock(&g->lock);
-	return err;
+	return signal_send_to(g, tid < 0 ? 0 : (pid_t)tid, &info) ? 0 : -ESRCH;
 }
 
 long sys_rt_sigqueueinfo(struct guest *g, const uint64_t *a)

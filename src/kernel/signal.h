@@ -18,6 +18,8 @@
 void signal_send_process(struct guest *g, const struct guest_siginfo *info);
 /* Queues sig for one thread (tgkill, faults, SIGPIPE). */
 void signal_send_thread(struct thread *t, const struct guest_siginfo *info);
+/* To thread tid of the guest, or to the process when tid is 0. */
+bool signal_send_to(struct guest *g, pid_t tid, const struct guest_siginfo *info);
 /* A signal the calling thread raises on itself with the kernel as sender. */
 void signal_raise(struct thread *t, int sig);
 

@@ -221,6 +221,7 @@ long sys_clone3(struct guest *g, const uint64_t *a)
 long sys_exit(struct guest *g, const uint64_t *a)
 {
 	struct thread *t = current;
+	futex_exit_robust_list(g, t);
 	if (t->clear_child_tid) {
 		uint32_t zero = 0;
 		struct iovec word;

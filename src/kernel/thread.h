@@ -16,6 +16,9 @@ void thread_adopt(struct thread *t);
 /* Adds t to the process's thread list. */
 void thread_register(struct guest *g, struct thread *t);
 
+/* Marks the robust futexes a dying thread holds (futex.c). */
+void futex_exit_robust_list(struct guest *g, struct thread *t);
+
 /* The newest mm epoch no thread other than the caller may still use (struct mm). */
 uint64_t thread_quiescent_epoch(struct mm *mm);
 

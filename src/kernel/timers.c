@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kernel/syscall.h"
+#include "kernel/timers.h"
 
 long sys_alarm(struct guest *g, const uint64_t *a)
 {
@@ -47,23 +48,83 @@ struct guest_sigevent {
 };
 
 #define GUEST_SIGEV_THREAD_ID 4
+#define MAX_TIMERS 256
+
+/*
+ * POSIX timers are host timers that all fire the monitor's timer signal,
+ * with the slot in sival_int; the slot says which guest signal, value and
+ * thread the expiry stands for. Guest timer ids are the host's.
+ */
+static struct guest_timer {
+	bool used;
+	int host_id, signo, notify;
+	pid_t tid;
+	uint64_t value;
+} timers[MAX_TIMERS];
+static pthread_mutex_t timers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int timers_host_signal(void)
+{
+	return SIGRTMIN + 5;
+}
+
+bool timers_expiry(int slot, int overrun, struct guest_siginfo *info, pid_t *tid)
+{
+	if (slot < 0 || slot >= MAX_TIMERS)
+		return false;
+	pthread_mutex_lock(&timers_lock);
+	struct guest_timer tm = timers[slot];
+	pthread_mutex_unlock(&timers_lock);
+	if (!tm.used || tm.notify == SIGEV_NONE)
+		return false;
+	*info = (struct guest_siginfo){.signo = tm.signo, .code = SI_TIMER,
+				       .timer = {tm.host_id, overrun, tm.value}};
+	*tid = tm.notify == GUEST_SIGEV_THREAD_ID ? tm.tid : 0;
+	return true;
+}
+
+static bool is_guest_thread(struct guest *g, pid_t tid)
+{
+	bool ours = false;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next)
+		ours |= t->tid == tid;
+	pthread_mutex_unlock(&g->lock);
+	return ours;
+}
 
 long sys_timer_create(struct guest *g, const uint64_t *a)
 {
+	int id = -1;
 	struct guest_sigevent ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
 	if (a[1] && gmem_copy_in(&g->mm, &ev, a[1], sizeof(ev)))
 		return -EFAULT;
-	if (ev.notify != SIGEV_SIGNAL && ev.notify != SIGEV_NONE)
-		return -EINVAL; /* SIGEV_THREAD_ID would name a host thread */
-	if (ev.notify == SIGEV_SIGNAL && (ev.signo < 1 || ev.signo > GUEST_NSIG))
+	if (ev.notify != SIGEV_SIGNAL && ev.notify != SIGEV_NONE && ev.notify != GUEST_SIGEV_THREAD_ID)
 		return -EINVAL;
-	struct guest_sigevent host = ev;
-	if (!a[1])
-		host.value = 0; /* Linux reports the timer id as the value then; glibc never relies on it */
-	int id;
+	if (ev.notify != SIGEV_NONE && (ev.signo < 1 || ev.signo > GUEST_NSIG))
+		return -EINVAL;
+	if (ev.notify == GUEST_SIGEV_THREAD_ID && !is_guest_thread(g, ev.tid))
+		return -EINVAL;
+	pthread_mutex_lock(&timers_lock);
+	int slot = 0;
+	while (slot < MAX_TIMERS && timers[slot].used)
+		slot++;
+	if (slot == MAX_TIMERS) {
+		pthread_mutex_unlock(&timers_lock);
+		return -EAGAIN;
+	}
+	struct sigevent host = {.sigev_notify = ev.notify == SIGEV_NONE ? SIGEV_NONE : SIGEV_SIGNAL,
+				.sigev_signo = timers_host_signal(), .sigev_value.sival_int = slot};
 	long r = host_result(syscall(SYS_timer_create, (clockid_t)a[0], &host, &id));
+	if (r == 0) {
+		/* Without a sigevent Linux's value is the timer id itself. */
+		timers[slot] = (struct guest_timer){true, id, ev.signo, ev.notify, ev.tid,
+						    a[1] ? ev.value : (uint64_t)id};
+	}
+	pthread_mutex_unlock(&timers_lock);
 	if (r == 0 && gmem_copy_out(&g->mm, a[2], &id, sizeof(id))) {
-		syscall(SYS_timer_delete, id);
+		uint64_t del[1] = {(uint64_t)id};
+		sys_timer_delete(g, del);
 		return -EFAULT;
 	}
 	return r;
@@ -98,5 +159,11 @@ long sys_timer_getoverrun(struct guest *g, const uint64_t *a)
 long sys_timer_delete(struct guest *g, const uint64_t *a)
 {
 	(void)g;
-	return host_result(syscall(SYS_timer_delete, (int)a[0]));
+	long r = host_result(syscall(SYS_timer_delete, (int)a[0]));
+	pthread_mutex_lock(&timers_lock);
+	for (int i = 0; r == 0 && i < MAX_TIMERS; i++)
+		if (timers[i].used && timers[i].host_id == (int)a[0])
+			timers[i].used = false;
+	pthread_mutex_unlock(&timers_lock);
+	return r;
 }
