@@ -95,8 +95,16 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 	long err = mm_map_fixed(&g->mm, addr, len, prot, anonymous ? VMA_ANON : VMA_FILE);
 	if (!err && !anonymous)
 		err = fill_from_file(g, fd, addr, len, off);
-	if (!err && !anonymous)
+	if (!err && !anonymous) {
 		procfs_name_mapping(g, addr, fd, (uint64_t)off);
+		/* Whole pages past the end of the file are not present: touching them is SIGBUS. */
+		struct stat st;
+		if (fstat(fd, &st) == 0) {
+			uint64_t covered = (uint64_t)st.st_size > (uint64_t)off ? PAGE_ALIGN_UP((uint64_t)st.st_size - (uint64_t)off) : 0;
+			if (covered < len)
+				paging_unmap(&g->mm.pg, addr + covered, len - covered);
+		}
+	}
 	if (err) {
 		mm_unmap(&g->mm, addr, len);
 		return err;

@@ -184,6 +184,7 @@ void procfs_name_mapping(struct guest *g, uint64_t addr, int fd, uint64_t offset
 					 fd_link(g, fd, name, sizeof(name)) > 0);
 	vma_set_file(&g->mm.vmas, addr,
 		     (struct vma_file){.offset = offset, .dev = st.st_dev, .ino = st.st_ino,
+				       .size = (uint64_t)st.st_size,
 				       .name = named ? name : NULL});
 }
 

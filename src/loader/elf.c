@@ -149,7 +149,8 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 		*why = "reading the program";
 		return -errno;
 	}
-	struct vma_file file = {.dev = st.st_dev, .ino = st.st_ino, .name = name};
+	/* Segments end where the loader says (.bss included), never in SIGBUS. */
+	struct vma_file file = {.dev = st.st_dev, .ino = st.st_ino, .size = UINT64_MAX / 2, .name = name};
 	uint64_t low, high;
 	if (load_span(ph, eh.e_phnum, &low, &high)) {
 		*why = "exec format error (nothing to load)";

@@ -158,6 +158,18 @@ static bool retry_spurious_fault(struct thread *t, uint64_t err, uint64_t cr2)
 	return true;
 }
 
+/* A file mapping's pages past the end of its file: Linux raises SIGBUS there. */
+static bool past_end_of_file(struct thread *t, uint64_t addr)
+{
+	struct mm *mm = &t->g->mm;
+	bool locked = mm_read_lock(mm);
+	const struct vma *v = vma_find(&mm->vmas, addr);
+	bool past = v && v->kind == VMA_FILE && v->file.name &&
+		    v->file.offset + ((addr & PAGE_MASK) - v->start) >= PAGE_ALIGN_UP(v->file.size);
+	mm_read_unlock(mm, locked);
+	return past;
+}
+
 static int serve_exception(struct thread *t, unsigned vector, const char **why)
 {
 	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
@@ -180,6 +192,14 @@ static int serve_exception(struct thread *t, unsigned vector, const char **why)
 	uint64_t cr2 = 0;
 	if (vector == 14) {
 		cpu_get_cr2(&t->vcpu, &cr2);
+		if (past_end_of_file(t, cr2)) {
+			struct guest_siginfo info = {.signo = SIGBUS, .code = 2 /* BUS_ADRERR */, .fault.addr = cr2};
+			struct fault_regs fault = {.signo = SIGBUS, .trapno = 14, .err = error & ~1ULL, .cr2 = cr2};
+			signal_force_fault(t, &info);
+			signal_deliver(t, &fault);
+			resume(t);
+			return 0;
+		}
 		if (retry_spurious_fault(t, error, cr2)) {
 			resume(t);
 			return 0;

@@ -13,6 +13,7 @@ enum vma_kind { VMA_ANON, VMA_FILE, VMA_HEAP, VMA_STACK };
 struct vma_file {
 	uint64_t offset;  /* file offset of the region's start */
 	uint64_t dev, ino;
+	uint64_t size;    /* the file's size when mapped: pages past it raise SIGBUS */
 	const char *name; /* path inside the rootfs, interned in the map; NULL if unknown */
 };
 
