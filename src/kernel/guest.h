@@ -64,6 +64,10 @@ struct guest {
 	struct sigpending shared_pending;
 	struct thread *threads; /* live threads, linked through thread->next */
 	int nthreads;
+	pthread_mutex_t world_lock; /* vCPUs in KVM_RUN, and stopping them (thread.c) */
+	pthread_cond_t world_cond;
+	int in_guest;
+	bool world_stopped;
 	uint8_t enosys_reported[512 / 8];
 	struct procfs proc;     /* the emulated /proc's state */
 };

@@ -64,9 +64,56 @@ static void thread_unregister(struct guest *g, struct thread *t)
 	pthread_mutex_unlock(&g->lock);
 }
 
+static struct guest *guest_of(struct mm *mm)
+{
+	return (struct guest *)((char *)mm - offsetof(struct guest, mm));
+}
+
+void thread_enter_guest(struct guest *g)
+{
+	pthread_mutex_lock(&g->world_lock);
+	while (g->world_stopped)
+		pthread_cond_wait(&g->world_cond, &g->world_lock);
+	g->in_guest++;
+	pthread_mutex_unlock(&g->world_lock);
+}
+
+void thread_leave_guest(struct guest *g)
+{
+	pthread_mutex_lock(&g->world_lock);
+	if (--g->in_guest == 0 && g->world_stopped)
+		pthread_cond_broadcast(&g->world_cond);
+	pthread_mutex_unlock(&g->world_lock);
+}
+
+void thread_stop_world(struct mm *mm)
+{
+	struct guest *g = guest_of(mm);
+	pthread_mutex_lock(&g->world_lock);
+	g->world_stopped = true;
+	pthread_mutex_unlock(&g->world_lock);
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t; t = t->next)
+		signal_kick(t);
+	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_lock(&g->world_lock);
+	while (g->in_guest > 0)
+		pthread_cond_wait(&g->world_cond, &g->world_lock);
+	pthread_mutex_unlock(&g->world_lock);
+}
+
+void thread_start_world(struct mm *mm)
+{
+	struct guest *g = guest_of(mm);
+	pthread_mutex_lock(&g->world_lock);
+	g->world_stopped = false;
+	pthread_cond_broadcast(&g->world_cond);
+	pthread_mutex_unlock(&g->world_lock);
+}
+
 uint64_t thread_quiescent_epoch(struct mm *mm)
 {
-	struct guest *g = (struct guest *)((char *)mm - offsetof(struct guest, mm));
+	struct guest *g = guest_of(mm);
 	uint64_t safe = atomic_load(&mm->epoch);
 	pthread_mutex_lock(&g->lock);
 	for (struct thread *t = g->threads; t; t = t->next) {

@@ -191,6 +191,8 @@ static int create_vm(struct guest *g, struct thread *t)
 		return EXIT_AIRLOCK_FAILED;
 	}
 	g->mm.quiescent = thread_quiescent_epoch;
+	g->mm.stop_world = thread_stop_world;
+	g->mm.start_world = thread_start_world;
 	cpu_write_system_tables(&g->mm.pm);
 	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);
 	if (!err)
@@ -265,6 +267,8 @@ int launch_run(const struct launch_options *opts)
 	}
 	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	pthread_mutex_init(&g->lock, NULL);
+	pthread_mutex_init(&g->world_lock, NULL);
+	pthread_cond_init(&g->world_cond, NULL);
 	for (int sig = 1; sig <= GUEST_NSIG; sig++)
 		g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
 	*t = (struct thread){.g = g, .vcpu = {.fd = -1}, .altstack = {.ss_flags = SS_DISABLE}};

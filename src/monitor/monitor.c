@@ -15,6 +15,7 @@
 #include "guest/trampoline.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "kernel/thread.h"
 #include "vm/cpu.h"
 #include "vm/layout.h"
 
@@ -282,7 +283,9 @@ int monitor_run_thread(struct thread *t, const char **why)
 	resume(t);
 	for (;;) {
 		atomic_store(&t->kernel_epoch, 0);
+		thread_enter_guest(t->g);
 		int err = kvm_vcpu_run(&t->vcpu);
+		thread_leave_guest(t->g);
 		/* Announced before any translation: see struct mm on quarantine. */
 		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);
 		run->kvm_dirty_regs = 0;

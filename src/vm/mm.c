@@ -43,7 +43,13 @@ int mm_flush(struct mm *mm)
 	 * translations: on PVM it is the only way, and on VMX/SVM deleting a
 	 * memslot also flushes all guest TLBs (a shootdown for free).
 	 */
-	int err = mm->pm.vm ? physmem_sync_sys_slot(&mm->pm) : 0;
+	if (!mm->pm.vm)
+		return 0;
+	if (mm->stop_world)
+		mm->stop_world(mm);
+	int err = physmem_sync_sys_slot(&mm->pm);
+	if (mm->start_world)
+		mm->start_world(mm);
 	if (!err)
 		mm->pg.stale = false;
 	return err;

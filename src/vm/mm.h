@@ -31,6 +31,13 @@ struct mm {
 	bool write_held;
 	_Atomic uint64_t epoch;
 	uint64_t (*quiescent)(struct mm *mm);
+	/*
+	 * Re-registering the page-table memslot while another vCPU runs would
+	 * leave it walking tables that are briefly gone: the kernel proxy
+	 * holds every other vCPU outside KVM_RUN around it (thread.c).
+	 */
+	void (*stop_world)(struct mm *mm);
+	void (*start_world)(struct mm *mm);
 };
 
 void mm_write_lock(struct mm *mm);
