@@ -15,7 +15,8 @@ endif
 
 SRCS := $(sort $(wildcard src/*/*.c))
 ASMS := $(sort $(wildcard src/*/*.S))
-OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(ASMS:%.S=$(BUILD)/%.o) $(BUILD)/gen/syscall_names.o
+OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(ASMS:%.S=$(BUILD)/%.o) $(BUILD)/gen/syscall_names.o \
+	$(BUILD)/gen/vdso_image.o
 # Everything but the CLI, linked into unit tests as well.
 LIB_OBJS := $(filter-out $(BUILD)/src/cli/%,$(OBJS))
 
@@ -53,6 +54,19 @@ $(BUILD)/gen/syscall_names.c: $(UNISTD) Makefile
 	  echo 'const char *const syscall_names[SYSCALL_COUNT] = {'; \
 	  awk '/^#define __NR_/ { sub("__NR_", "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' $<; \
 	  echo '};'; } > $@
+
+# The guest's vDSO: a freestanding shared object, embedded with .incbin.
+$(BUILD)/gen/vdso.so: src/guest/vdso/vdso.c src/guest/vdso/vdso.map
+	@mkdir -p $(dir $@)
+	@echo "  VDSO $@"
+	@$(CC) -std=gnu11 -O2 -fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib -shared \
+		-Wall -Wextra -Werror -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both -Wl,--build-id=none \
+		-Wl,--version-script=src/guest/vdso/vdso.map -Wl,-z,max-page-size=4096 -o $@ $<
+
+$(BUILD)/gen/vdso_image.o: $(BUILD)/gen/vdso.so
+	@echo "  AS  $@"
+	@printf '\t.section .rodata\n\t.globl vdso_image, vdso_image_end\n\t.balign 4096\nvdso_image:\n\t.incbin "%s"\nvdso_image_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< \
+		| $(CC) -c -x assembler -o $@ -
 
 $(BUILD)/gen/syscall_names.o: $(BUILD)/gen/syscall_names.c
 	@echo "  CC  $<"

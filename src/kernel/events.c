@@ -85,7 +85,8 @@ long sys_epoll_ctl(struct guest *g, const uint64_t *a)
 /* Up to this many events per call; a shorter answer is always allowed. */
 #define EPOLL_BATCH 1024
 
-static long epoll_wait_guest(struct guest *g, const uint64_t *a, const sigset_t *mask)
+/* timeout: milliseconds, or a timespec when ts is set (epoll_pwait2). */
+static long epoll_wait_guest(struct guest *g, const uint64_t *a, int timeout, const struct timespec *ts)
 {
 	int epfd = (int)a[0], max = (int)a[2];
 	if (!guest_fd_valid(epfd))
@@ -98,16 +99,39 @@ static long epoll_wait_guest(struct guest *g, const uint64_t *a, const sigset_t 
 	struct epoll_event *events = calloc((size_t)n, sizeof(*events));
 	if (!events)
 		return -ENOMEM;
-	long r = host_result(epoll_pwait(epfd, events, n, (int)a[3], mask));
-	if (r > 0 && gmem_copy_out(&g->mm, a[1], events, (size_t)r * sizeof(*events)))
-		r = -EFAULT;
+	long r = ts ? host_result(syscall(SYS_epoll_pwait2, epfd, events, n, ts, NULL, 8))
+		    : host_result(epoll_wait(epfd, events, n, timeout));
+	/* Events go out one by one: a fault part-way returns those already copied. */
+	for (long i = 0; r > 0 && i < r; i++) {
+		if (gmem_copy_out(&g->mm, a[1] + (uint64_t)i * sizeof(*events), &events[i], sizeof(*events))) {
+			r = i ? i : -EFAULT;
+			break;
+		}
+	}
 	free(events);
 	return r;
 }
 
 long sys_epoll_wait(struct guest *g, const uint64_t *a)
 {
-	return epoll_wait_guest(g, a, NULL);
+	return epoll_wait_guest(g, a, (int)a[3], NULL);
+}
+
+long sys_epoll_pwait2(struct guest *g, const uint64_t *a)
+{
+	struct timespec ts;
+	if (a[3]) {
+		if (gmem_copy_in(&g->mm, &ts, a[3], sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+	}
+	bool masked;
+	long r = signal_wait_mask_begin(g, a[4], a[5], &masked);
+	if (!r)
+		r = epoll_wait_guest(g, a, -1, a[3] ? &ts : NULL);
+	signal_wait_mask_end(masked, r);
+	return r;
 }
 
 long sys_epoll_pwait(struct guest *g, const uint64_t *a)
@@ -115,7 +139,7 @@ long sys_epoll_pwait(struct guest *g, const uint64_t *a)
 	bool masked;
 	long r = signal_wait_mask_begin(g, a[4], a[5], &masked);
 	if (!r)
-		r = epoll_wait_guest(g, a, NULL);
+		r = epoll_wait_guest(g, a, (int)a[3], NULL);
 	signal_wait_mask_end(masked, r);
 	return r;
 }
@@ -167,9 +191,10 @@ long sys_select(struct guest *g, const uint64_t *a)
 	if (a[4]) {
 		if (gmem_copy_in(&g->mm, &tv, a[4], sizeof(tv)))
 			return -EFAULT;
-		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		if (tv.tv_sec < 0 || tv.tv_usec < 0)
 			return -EINVAL;
-		ts = (struct timespec){tv.tv_sec, tv.tv_usec * 1000};
+		/* Linux carries whole seconds out of tv_usec rather than refusing them. */
+		ts = (struct timespec){tv.tv_sec + tv.tv_usec / 1000000, (tv.tv_usec % 1000000) * 1000};
 		timeout = &ts;
 	}
 	const uint64_t sets[3] = {a[1], a[2], a[3]};

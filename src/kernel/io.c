@@ -4,10 +4,12 @@
 // iovecs that gmem builds over the guest buffer.
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -39,6 +41,43 @@ static long buffer_fault(int fd, enum gmem_access access)
 	return -EFAULT;
 }
 
+/* eventfd, timerfd and signalfd: anonymous inodes that move whole 8-byte counters. */
+static bool counter_fd(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == 0;
+}
+
+/*
+ * A counter read or write with a partly bad buffer: the host consumes (or
+ * refuses) the counter whole, then the copy faults, as on Linux. A timerfd
+ * copies what fits and returns that; the others fail the whole read.
+ */
+static long counter_io(struct guest *g, int fd, uint64_t gva, size_t len, enum gmem_access access)
+{
+	uint64_t value[8];
+	size_t n = len < sizeof(value) ? len : sizeof(value);
+	if (access == GMEM_WRITE) {
+		ssize_t got = read(fd, value, n);
+		if (got < 0)
+			return -errno;
+		if (!gmem_copy_out(&g->mm, gva, value, (size_t)got))
+			return got;
+		struct itimerspec unused;
+		size_t covered;
+		struct iovec iov[1];
+		if (timerfd_gettime(fd, &unused) == 0 &&
+		    gmem_iov_prefix(&g->mm, gva, (size_t)got, GMEM_WRITE, iov, 1, &covered) == 1) {
+			memcpy(iov[0].iov_base, value, covered);
+			return (long)covered;
+		}
+		return -EFAULT;
+	}
+	if (gmem_copy_in(&g->mm, value, gva, n))
+		return -EFAULT;
+	return host_result(write(fd, value, n));
+}
+
 /*
  * Host iovecs for a guest read/write buffer: the longest usable prefix, as
  * Linux transfers up to the first fault. Returns the count, or the result
@@ -56,6 +95,10 @@ static long io_buffer(struct guest *g, int fd, uint64_t gva, size_t len, enum gm
 		len = MAX_RW_COUNT;
 	size_t covered;
 	int n = gmem_iov_prefix(&g->mm, gva, len, access, iov, IO_PIECES, &covered);
+	if (n >= 0 && covered < len && counter_fd(fd)) {
+		*done = true;
+		return counter_io(g, fd, gva, len, access);
+	}
 	if (n < 0 || (n == 0 && len > 0)) {
 		*done = true;
 		return buffer_fault(fd, access);
@@ -204,3 +247,21 @@ FD_CALL(fchmod, fchmod((int)a[0], (mode_t)a[1]))
 FD_CALL(fchown, fchown((int)a[0], (uid_t)a[1], (gid_t)a[2]))
 FD_CALL(flock, flock((int)a[0], (int)a[1]))
 FD_CALL(fchdir, fchdir((int)a[0]))
+
+long sys_copy_file_range(struct guest *g, const uint64_t *a)
+{
+	int in = (int)a[0], out = (int)a[2];
+	if (!guest_fd_valid(in) || !guest_fd_valid(out))
+		return -EBADF;
+	loff_t off_in, off_out;
+	if (a[1] && gmem_copy_in(&g->mm, &off_in, a[1], sizeof(off_in)))
+		return -EFAULT;
+	if (a[3] && gmem_copy_in(&g->mm, &off_out, a[3], sizeof(off_out)))
+		return -EFAULT;
+	long r = host_result(copy_file_range(in, a[1] ? &off_in : NULL, out, a[3] ? &off_out : NULL, a[4],
+					     (unsigned)a[5]));
+	if (r >= 0 && ((a[1] && gmem_copy_out(&g->mm, a[1], &off_in, sizeof(off_in))) ||
+		       (a[3] && gmem_copy_out(&g->mm, a[3], &off_out, sizeof(off_out)))))
+		return -EFAULT;
+	return r;
+}

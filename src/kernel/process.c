@@ -18,6 +18,7 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
+#define ARCH_GET_CPUID 0x1011
 
 long sys_exit_group(struct guest *g, const uint64_t *a)
 {
@@ -38,6 +39,19 @@ long sys_arch_prctl(struct guest *g, const uint64_t *a)
 			return err;
 		return gmem_copy_out(&g->mm, a[1], &base, sizeof(base));
 	}
+	case ARCH_SET_GS:
+		if (a[1] >= (1ULL << 47))
+			return -EPERM;
+		return cpu_set_gs_base(&current->vcpu, a[1]);
+	case ARCH_GET_GS: {
+		uint64_t base;
+		int err = cpu_get_gs_base(&current->vcpu, &base);
+		if (err)
+			return err;
+		return gmem_copy_out(&g->mm, a[1], &base, sizeof(base));
+	}
+	case ARCH_GET_CPUID:
+		return 1; /* CPUID is never made to fault */
 	default:
 		return -EINVAL;
 	}
@@ -160,10 +174,23 @@ long sys_prlimit64(struct guest *g, const uint64_t *a)
 	return 0;
 }
 
+/* Only the guest's own threads: any other id would name a host task. */
+static bool is_own_thread(struct guest *g, pid_t pid)
+{
+	bool ours = pid == 0;
+	pthread_mutex_lock(&g->lock);
+	for (struct thread *t = g->threads; t && !ours; t = t->next)
+		ours = t->tid == pid;
+	pthread_mutex_unlock(&g->lock);
+	return ours;
+}
+
 long sys_sched_getaffinity(struct guest *g, const uint64_t *a)
 {
 	cpu_set_t set;
 	size_t len = a[1];
+	if (!is_own_thread(g, (pid_t)a[0]))
+		return -ESRCH;
 	if (len < sizeof(long) || (len & (sizeof(long) - 1)))
 		return -EINVAL;
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
@@ -265,6 +292,14 @@ long sys_prctl(struct guest *g, const uint64_t *a)
 		return gmem_copy_out(&g->mm, a[1], current->comm, sizeof(current->comm));
 	case PR_GET_DUMPABLE:
 		return 1;
+	case PR_GET_CHILD_SUBREAPER: {
+		int no = 0;
+		return gmem_copy_out(&g->mm, a[1], &no, sizeof(no));
+	}
+	case PR_GET_TSC: {
+		int enabled = PR_TSC_ENABLE;
+		return gmem_copy_out(&g->mm, a[1], &enabled, sizeof(enabled));
+	}
 	case PR_SET_DUMPABLE:
 		return a[1] <= 1 ? 0 : -EINVAL;
 	case PR_GET_PDEATHSIG: {
@@ -298,14 +333,19 @@ long sys_sched_setaffinity(struct guest *g, const uint64_t *a)
 	size_t len = a[1] < sizeof(set) ? a[1] : sizeof(set);
 	if (gmem_copy_in(&g->mm, &set, a[2], len))
 		return -EFAULT;
-	/* Only the guest's own threads: any other id would name a host task. */
-	int pid = (int)a[0];
-	bool ours = pid == 0;
-	pthread_mutex_lock(&g->lock);
-	for (struct thread *t = g->threads; t && !ours; t = t->next)
-		ours = t->tid == pid;
-	pthread_mutex_unlock(&g->lock);
-	if (!ours)
+	if (!is_own_thread(g, (pid_t)a[0]))
 		return -ESRCH;
-	return host_result(sched_setaffinity(pid, sizeof(set), &set));
+	return host_result(sched_setaffinity((pid_t)a[0], sizeof(set), &set));
+}
+
+long sys_getcpu(struct guest *g, const uint64_t *a)
+{
+	unsigned cpu, node;
+	if (syscall(SYS_getcpu, &cpu, &node, NULL) < 0)
+		return -errno;
+	if (a[0] && gmem_copy_out(&g->mm, a[0], &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (a[1] && gmem_copy_out(&g->mm, a[1], &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
 }

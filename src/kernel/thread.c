@@ -29,6 +29,9 @@ __thread jmp_buf *thread_exit_point;
 #define SERVED_FLAGS (THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
 		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED)
 #define MONITOR_STACK (256 * 1024)
+/* clone3-only flags (linux/sched.h), absent from glibc's headers. */
+#define KERNEL_CLONE_CLEAR_SIGHAND 0x100000000ULL
+#define KERNEL_CLONE_INTO_CGROUP 0x200000000ULL
 
 void thread_adopt(struct thread *t)
 {
@@ -189,9 +192,26 @@ static void *thread_main(void *arg)
 	guest_exit(t->g, 125);
 }
 
+/* The flag combinations Linux refuses before creating anything. */
+static long clone_flags_invalid(uint64_t flags, uint64_t tls)
+{
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= (1ULL << 47) - PAGE_SIZE)
+		return -EPERM;
+	return 0;
+}
+
 long sys_clone(struct guest *g, const uint64_t *a)
 {
 	uint64_t flags = a[0], stack = a[1], parent_tid = a[2], child_tid = a[3], tls = a[4];
+	long invalid = clone_flags_invalid(flags, tls);
+	if (invalid)
+		return invalid;
 	if ((flags & THREAD_FLAGS) != THREAD_FLAGS || (flags & ~(SERVED_FLAGS | CSIGNAL)))
 		return -ENOSYS; /* new processes come with the processes stage */
 	struct thread *t = calloc(1, sizeof(*t));
@@ -257,11 +277,43 @@ long sys_clone(struct guest *g, const uint64_t *a)
 	return tid;
 }
 
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+/*
+ * clone3 checks its arguments as Linux does; a valid request then gets
+ * ENOSYS, and glibc retries it through clone, which serves threads.
+ */
 long sys_clone3(struct guest *g, const uint64_t *a)
 {
-	(void)g;
-	(void)a;
-	return -ENOSYS; /* glibc falls back to clone */
+	struct clone_args_v2 args = {0};
+	size_t size = a[1];
+	if (size < 64)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (gmem_copy_in(&g->mm, &args, a[0], size < sizeof(args) ? size : sizeof(args)))
+		return -EFAULT;
+	for (size_t at = sizeof(args); at < size; at++) {
+		unsigned char byte;
+		if (gmem_copy_in(&g->mm, &byte, a[0] + at, 1))
+			return -EFAULT;
+		if (byte)
+			return -E2BIG;
+	}
+	if (args.flags & ~(SERVED_FLAGS | CLONE_NEWNS | CLONE_PIDFD | CLONE_PARENT | CLONE_VFORK |
+			   CLONE_UNTRACED | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
+			   CLONE_NEWPID | CLONE_NEWNET | CLONE_IO | CLONE_PTRACE | KERNEL_CLONE_CLEAR_SIGHAND |
+			   KERNEL_CLONE_INTO_CGROUP | CLONE_NEWTIME))
+		return -EINVAL;
+	if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal)
+		return -EINVAL;
+	if (args.exit_signal > GUEST_NSIG || (!args.stack) != (!args.stack_size))
+		return -EINVAL;
+	long invalid = clone_flags_invalid(args.flags, args.tls);
+	return invalid ? invalid : -ENOSYS;
 }
 
 /* Ends the calling thread; the last one ends the process with its code. */

@@ -133,6 +133,8 @@ long sys_timer_create(struct guest *g, const uint64_t *a)
 long sys_timer_settime(struct guest *g, const uint64_t *a)
 {
 	struct itimerspec want, old;
+	if (!a[2])
+		return -EINVAL;
 	if (gmem_copy_in(&g->mm, &want, a[2], sizeof(want)))
 		return -EFAULT;
 	long r = host_result(syscall(SYS_timer_settime, (int)a[0], (int)a[1], &want, a[3] ? &old : NULL));

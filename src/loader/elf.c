@@ -49,6 +49,8 @@ static int check_header(const Elf64_Ehdr *eh, ssize_t got, const char **why)
 static int load_segment(struct mm *mm, int fd, struct vma_file file, const Elf64_Phdr *ph, uint64_t bias,
 			const char **why)
 {
+	if (ph->p_memsz == 0)
+		return 0; /* an empty segment maps nothing */
 	uint64_t start = (bias + ph->p_vaddr) & PAGE_MASK;
 	uint64_t file_end = bias + ph->p_vaddr + ph->p_filesz;
 	uint64_t mem_end = bias + ph->p_vaddr + ph->p_memsz;
@@ -197,6 +199,32 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 	return 0;
 }
 
+extern const unsigned char vdso_image[], vdso_image_end[];
+
+/*
+ * Maps the embedded vDSO like an interpreter, through an anonymous file so
+ * that the ordinary segment loader lays it out with its own permissions.
+ */
+static int map_vdso(struct mm *mm, uint64_t *base, const char **why)
+{
+	*why = "mapping the vDSO";
+	int fd = memfd_create("airlock-vdso", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = (size_t)(vdso_image_end - vdso_image);
+	int err = write(fd, vdso_image, len) == (ssize_t)len ? 0 : -EIO;
+	struct elf_object *obj = err ? NULL : calloc(1, sizeof(*obj));
+	if (!err && !obj)
+		err = -ENOMEM;
+	if (!err)
+		err = load_object(mm, fd, "[vdso]", true, obj, why);
+	if (!err)
+		*base = obj->bias; /* its first segment, with the ELF header, is at vaddr 0 */
+	free(obj);
+	close(fd);
+	return err;
+}
+
 int elf_load(struct mm *mm, int fd, const char *name, struct elf_image *image, const char **why)
 {
 	struct elf_object *prog = calloc(2, sizeof(*prog));
@@ -231,6 +259,8 @@ int elf_load(struct mm *mm, int fd, const char *name, struct elf_image *image, c
 	image->start = interp->entry;
 	image->interp_base = interp->bias;
 out:
+	if (!err)
+		err = map_vdso(mm, &image->vdso_base, why);
 	free(prog);
 	return err;
 }

@@ -14,6 +14,7 @@ struct elf_image {
 	uint64_t phent, phnum;
 	uint64_t bias;        /* the program's load bias: 0 for ET_EXEC */
 	uint64_t interp_base; /* the interpreter's load bias (AT_BASE), 0 if none */
+	uint64_t vdso_base;   /* the vDSO's ELF header (AT_SYSINFO_EHDR) */
 };
 
 /*

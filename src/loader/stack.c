@@ -72,6 +72,7 @@ int stack_build(struct mm *mm, const struct elf_image *image, char *const argv[]
 	unsigned eax, ebx, ecx, edx;
 	__cpuid(1, eax, ebx, ecx, edx);
 	const uint64_t auxv[][2] = {
+		{AT_SYSINFO_EHDR, image->vdso_base},
 		{AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ)},
 		{AT_HWCAP, edx}, {AT_PAGESZ, PAGE_SIZE}, {AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
 		{AT_PHDR, image->phdr}, {AT_PHENT, image->phent}, {AT_PHNUM, image->phnum},

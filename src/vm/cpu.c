@@ -205,16 +205,18 @@ int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform,
 	return 0;
 }
 
-static int with_sregs(struct vcpu *vcpu, uint64_t *fs_base, int set)
+/* Reads or writes the base of FS (gs false) or GS (gs true). */
+static int segment_base(struct vcpu *vcpu, bool gs, uint64_t *base, bool set)
 {
 	struct kvm_sregs sregs;
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
+	struct kvm_segment *seg = gs ? &sregs.gs : &sregs.fs;
 	if (!set) {
-		*fs_base = sregs.fs.base;
+		*base = seg->base;
 		return 0;
 	}
-	sregs.fs.base = *fs_base;
+	seg->base = *base;
 	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 	return 0;
@@ -222,12 +224,22 @@ static int with_sregs(struct vcpu *vcpu, uint64_t *fs_base, int set)
 
 int cpu_set_fs_base(struct vcpu *vcpu, uint64_t base)
 {
-	return with_sregs(vcpu, &base, 1);
+	return segment_base(vcpu, false, &base, true);
 }
 
 int cpu_get_fs_base(struct vcpu *vcpu, uint64_t *base)
 {
-	return with_sregs(vcpu, base, 0);
+	return segment_base(vcpu, false, base, false);
+}
+
+int cpu_set_gs_base(struct vcpu *vcpu, uint64_t base)
+{
+	return segment_base(vcpu, true, &base, true);
+}
+
+int cpu_get_gs_base(struct vcpu *vcpu, uint64_t *base)
+{
+	return segment_base(vcpu, true, base, false);
 }
 
 int cpu_get_cr2(struct vcpu *vcpu, uint64_t *cr2)

@@ -24,6 +24,8 @@ int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform,
 /* The user FS base (arch_prctl, CLONE_SETTLS). */
 int cpu_set_fs_base(struct vcpu *vcpu, uint64_t base);
 int cpu_get_fs_base(struct vcpu *vcpu, uint64_t *base);
+int cpu_set_gs_base(struct vcpu *vcpu, uint64_t base);
+int cpu_get_gs_base(struct vcpu *vcpu, uint64_t *base);
 int cpu_get_cr2(struct vcpu *vcpu, uint64_t *cr2);
 
 /* The XCR0 features enabled for the guest and the XSAVE area size they need. */
