@@ -79,17 +79,17 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 
 # Probe programs run inside the guest: static, static-PIE (NAME-pie) and
 # dynamic (NAME-dyn: glibc's ld.so and libc.so.6, run in the Debian rootfs).
-$(BUILD)/tests/guest/%-dyn: tests/guest/%.c
+$(BUILD)/tests/guest/%-dyn: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  PROBE $@"
 	@gcc -O1 -Wall -o $@ $<
 
-$(BUILD)/tests/guest/%-pie: tests/guest/%.c
+$(BUILD)/tests/guest/%-pie: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  PROBE $@"
 	@gcc -static-pie -fPIE -O1 -Wall -o $@ $<
 
-$(BUILD)/tests/guest/%: tests/guest/%.c
+$(BUILD)/tests/guest/%: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  PROBE $@"
 	@gcc -static -O1 -Wall -o $@ $<

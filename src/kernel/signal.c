@@ -381,6 +381,17 @@ void signal_wait_mask_end(bool active, long ret)
 	pthread_mutex_unlock(&current->g->lock);
 }
 
+/* pause and sigsuspend: sleep until a signal the thread takes is pending. */
+static long wait_for_signal(struct guest *g)
+{
+	while (!signal_pending(current)) {
+		signal_drain_host(g);
+		if (!signal_pending(current))
+			wait_for_kick(NULL);
+	}
+	return -EINTR; /* never restarted: see monitor.c */
+}
+
 long sys_rt_sigsuspend(struct guest *g, const uint64_t *a)
 {
 	uint64_t mask;
@@ -393,23 +404,13 @@ long sys_rt_sigsuspend(struct guest *g, const uint64_t *a)
 	current->restore_sigmask = true;
 	current->sigmask = mask & ~UNBLOCKABLE;
 	pthread_mutex_unlock(&g->lock);
-	while (!signal_pending(current)) {
-		signal_drain_host(g);
-		if (!signal_pending(current))
-			wait_for_kick(NULL);
-	}
-	return -EINTR; /* never restarted: see monitor.c */
+	return wait_for_signal(g);
 }
 
 long sys_pause(struct guest *g, const uint64_t *a)
 {
 	(void)a;
-	while (!signal_pending(current)) {
-		signal_drain_host(g);
-		if (!signal_pending(current))
-			wait_for_kick(NULL);
-	}
-	return -EINTR;
+	return wait_for_signal(g);
 }
 
 long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)

@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #define PAGE 4096UL
+
+#include "badptr_util.h"
 #define UNMAPPED ((void *)0x1)
 #define KERNEL ((void *)0xffff800000000000ULL)
 #define HUGE_LEN ((size_t)1 << 47)
@@ -42,58 +44,7 @@
 #define MISSING DIR_ "/missing"
 #define LONG_TARGET "a-symlink-target-much-longer-than-four-bytes"
 
-static char good[PAGE];
-static char *page_end; // first byte after a mapping whose next page is unmapped
 static int data_fd, out_fd, dir_fd, rdonly_fd, pipe_r, pipe_w;
-
-static void report(const char *name, const char *what, long ret, int err)
-{
-	if (ret == -1)
-		printf("%s(%s) = -1 errno=%s\n", name, what, strerrorname_np(err));
-	else
-		printf("%s(%s) = %ld\n", name, what, ret);
-}
-
-// One call, one line. errno is read right after the call.
-#define T(name, what, call)                                                    \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long r_ = (long)(call);                                        \
-		report(name, what, r_, errno);                                 \
-	} while (0)
-
-// For calls whose success value is not deterministic (addresses).
-#define T_OK(name, what, call)                                                 \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long r_ = (long)(call);                                        \
-		if (r_ == -1)                                                  \
-			report(name, what, r_, errno);                         \
-		else                                                           \
-			printf("%s(%s) = ok\n", name, what);                   \
-	} while (0)
-
-static void die(const char *what)
-{
-	printf("setup failed: %s: %s\n", what, strerrorname_np(errno));
-	fflush(stdout);
-	exit(3);
-}
-
-// Copies n bytes so they end exactly at the end of the mapping; the byte after
-// them is unmapped.
-static void *at_end(const void *bytes, size_t n)
-{
-	memcpy(page_end - n, bytes, n);
-	return page_end - n;
-}
-
-// A pointer with 4 valid bytes before the hole: any larger object, or a string
-// without NUL, runs off the end of the mapping.
-static void *straddle(void)
-{
-	return at_end("xxxx", 4);
-}
 
 static void rewind_fd(int fd)
 {

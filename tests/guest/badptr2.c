@@ -34,6 +34,8 @@
 #include <linux/sched.h>
 
 #define PAGE 4096UL
+
+#include "badptr_util.h"
 #define UNMAPPED ((void *)0x1)
 #define KERNEL ((void *)0xffff800000000000ULL)
 
@@ -49,57 +51,7 @@
 #define SYM DIR_ "/sym"
 #define MISSING DIR_ "/missing"
 
-static char good[PAGE];
-static char *page_end; // first byte after a mapping whose next page is unmapped
 static int src_fd, dst_fd, rdonly_fd, wronly_fd, dir_fd, pipe_r, pipe_w;
-
-static void report(const char *name, const char *what, long ret, int err)
-{
-	if (ret == -1)
-		printf("%s(%s) = -1 errno=%s\n", name, what, strerrorname_np(err));
-	else
-		printf("%s(%s) = %ld\n", name, what, ret);
-}
-
-// One call, one line. errno is read right after the call.
-#define T(name, what, call)                                                    \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long r_ = (long)(call);                                        \
-		report(name, what, r_, errno);                                 \
-	} while (0)
-
-// For calls whose success value is not deterministic (ids, sizes).
-#define T_OK(name, what, call)                                                 \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long r_ = (long)(call);                                        \
-		if (r_ == -1)                                                  \
-			report(name, what, r_, errno);                         \
-		else                                                           \
-			printf("%s(%s) = ok\n", name, what);                   \
-	} while (0)
-
-static void die(const char *what)
-{
-	printf("setup failed: %s: %s\n", what, strerrorname_np(errno));
-	fflush(stdout);
-	exit(3);
-}
-
-// Copies n bytes so they end exactly at the end of the mapping; the byte after
-// them is unmapped.
-static void *at_end(const void *bytes, size_t n)
-{
-	memcpy(page_end - n, bytes, n);
-	return page_end - n;
-}
-
-// A pointer with 4 valid bytes before the hole.
-static void *straddle(void)
-{
-	return at_end("xxxx", 4);
-}
 
 // Raw read/write: libc's prototypes object to bad buffers at compile time.
 static long rd(int fd, void *buf, size_t n)
