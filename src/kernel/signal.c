@@ -233,8 +233,9 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 		pthread_mutex_unlock(&g->lock);
 
 		if (g->trace)
-			fprintf(g->trace, "--- %s {si_signo=%s, si_code=%d, si_addr=%#llx} ---\n", signal_name(sig),
-				signal_name(sig), info.code, (unsigned long long)info.fault.addr);
+			fprintf(g->trace, "--- %s {si_signo=%s, si_code=%d, si_addr=%#llx} rip=%#llx ---\n",
+				signal_name(sig), signal_name(sig), info.code, (unsigned long long)info.fault.addr,
+				(unsigned long long)t->ctx.rip);
 		if (act.handler == (uint64_t)(uintptr_t)SIG_IGN)
 			continue;
 		if (act.handler == (uint64_t)(uintptr_t)SIG_DFL) {

@@ -147,7 +147,7 @@ static int vcpu_get(struct guest *g, struct vcpu *out)
 		return -EAGAIN;
 	int err = kvm_vcpu_create(&g->vm, id, out);
 	if (!err)
-		err = cpu_setup(&g->vm, out, &g->platform, g->mm.pg.pml4);
+		err = cpu_setup(&g->vm, &g->mm.pm, out, &g->platform, g->mm.pg.pml4);
 	return err;
 }
 

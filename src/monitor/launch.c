@@ -196,7 +196,7 @@ static int create_vm(struct guest *g, struct thread *t)
 	cpu_write_system_tables(&g->mm.pm);
 	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);
 	if (!err)
-		err = cpu_setup(&g->vm, &t->vcpu, &g->platform, g->mm.pg.pml4);
+		err = cpu_setup(&g->vm, &g->mm.pm, &t->vcpu, &g->platform, g->mm.pg.pml4);
 	if (err) {
 		log_error("setting up the vCPU: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;

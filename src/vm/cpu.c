@@ -88,12 +88,6 @@ void cpu_write_system_tables(struct physmem *pm)
 {
 	write_gdt(physmem_host(pm, SYS_GDT));
 	write_idt(physmem_host(pm, SYS_IDT));
-	for (unsigned id = 0; id < MAX_VCPUS; id++) {
-		struct tss64 *tss = physmem_host(pm, SYS_VCPU_PAGE(id));
-		memset(tss, 0, sizeof(*tss));
-		tss->rsp[0] = SYS_VCPU_KSTACK_TOP(id);
-		tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring-3 in/out faults */
-	}
 	memcpy(physmem_host(pm, SYS_TRAMPOLINE), trampoline_start,
 	       (size_t)(trampoline_end - trampoline_start));
 	memcpy(physmem_host(pm, SYS_GATE_GPA), gate_start, (size_t)(gate_end - gate_start));
@@ -147,7 +141,8 @@ static int set_cpuid(struct vm *vm, struct vcpu *vcpu, uint64_t *xcr0)
 	return err;
 }
 
-int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform, uint64_t cr3)
+int cpu_setup(struct vm *vm, struct physmem *pm, struct vcpu *vcpu, const struct platform *platform,
+	      uint64_t cr3)
 {
 	uint64_t xcr0;
 	int err = set_cpuid(vm, vcpu, &xcr0);
@@ -178,6 +173,12 @@ int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform,
 	sregs.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
+
+	/* Its TSS, written when the vCPU is made: untouched pages cost nothing. */
+	struct tss64 *tss = physmem_host(pm, SYS_VCPU_PAGE(vcpu->id));
+	memset(tss, 0, sizeof(*tss));
+	tss->rsp[0] = SYS_VCPU_KSTACK_TOP(vcpu->id);
+	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring-3 in/out faults */
 
 	const struct kvm_msr_entry entries[] = {
 		{.index = MSR_STAR, .data = (uint64_t)SEL_KERNEL_CS << 32 | (uint64_t)SEL_USER32_CS << 48},

@@ -11,7 +11,7 @@
 #include "vm/physmem.h"
 #include "vm/platform.h"
 
-/* Writes GDT, IDT, TSS and trampoline into the system area. */
+/* Writes GDT, IDT and the trampoline and gate pages into the system area. */
 void cpu_write_system_tables(struct physmem *pm);
 
 /*
@@ -19,7 +19,8 @@ void cpu_write_system_tables(struct physmem *pm);
  * stack, ring 0. The monitor then enters ring 3 through the trampoline's
  * iretq (see monitor/monitor.c).
  */
-int cpu_setup(struct vm *vm, struct vcpu *vcpu, const struct platform *platform, uint64_t cr3);
+int cpu_setup(struct vm *vm, struct physmem *pm, struct vcpu *vcpu, const struct platform *platform,
+	      uint64_t cr3);
 
 /* The user FS base (arch_prctl, CLONE_SETTLS). */
 int cpu_set_fs_base(struct vcpu *vcpu, uint64_t base);
