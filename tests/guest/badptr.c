@@ -52,29 +52,6 @@ static void rewind_fd(int fd)
 		die("lseek");
 }
 
-// Bad-fd cases: -1, a large free number, and a whole range where a monitor
-// could keep descriptors of its own (VM, vCPU, ...). A guest must see none.
-typedef long (*fd_call)(int fd);
-
-static void bad_fds(const char *name, fd_call fn)
-{
-	T(name, "fd -1", fn(-1));
-	T(name, "fd 9999", fn(9999));
-	int ebadf = 0;
-	for (int fd = 1000; fd <= 1100; fd++) {
-		errno = 0;
-		long r = fn(fd);
-		if (r == -1 && errno == EBADF) {
-			ebadf++;
-			continue;
-		}
-		char what[32];
-		snprintf(what, sizeof(what), "fd %d", fd);
-		report(name, what, r, errno);
-	}
-	printf("%s(fd 1000..1100) = -1 errno=EBADF x%d\n", name, ebadf);
-}
-
 static long fd_read(int fd) { return syscall(SYS_read, fd, good, 10); }
 static long fd_write(int fd) { return syscall(SYS_write, fd, good, 10); }
 static long fd_readv(int fd)

@@ -69,29 +69,6 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-// Bad-fd cases: -1, a large free number, and the range where a monitor could
-// keep descriptors of its own. A guest must see none.
-typedef long (*fd_call)(int fd);
-
-static void bad_fds(const char *name, fd_call fn)
-{
-	T(name, "fd -1", fn(-1));
-	T(name, "fd 9999", fn(9999));
-	int ebadf = 0;
-	for (int fd = 1000; fd <= 1100; fd++) {
-		errno = 0;
-		long r = fn(fd);
-		if (r == -1 && errno == EBADF) {
-			ebadf++;
-			continue;
-		}
-		char what[32];
-		snprintf(what, sizeof(what), "fd %d", fd);
-		report(name, what, r, errno);
-	}
-	printf("%s(fd 1000..1100) = -1 errno=EBADF x%d\n", name, ebadf);
-}
-
 static void setup(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
