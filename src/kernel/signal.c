@@ -78,16 +78,22 @@ void signal_kick(struct thread *t)
 	pthread_kill(t->host, SIGRTMIN + 4);
 }
 
-void signal_send_thread(struct thread *t, const struct guest_siginfo *info)
+/* Queues for one thread and wakes it. Locked. */
+static void send_thread_locked(struct guest *g, struct thread *t, const struct guest_siginfo *info)
 {
-	struct guest *g = t->g;
-	pthread_mutex_lock(&g->lock);
+	int sig = info->signo;
 	/* Blocked signals are never ignored: the handler may change before unblocking. */
-	if (!is_ignored(&g->sigactions[info->signo], info->signo) || (t->sigmask & SIG_BIT(info->signo))) {
+	if (sig && (!is_ignored(&g->sigactions[sig], sig) || (t->sigmask & SIG_BIT(sig)))) {
 		queue(&t->pending, info);
 		signal_kick(t);
 	}
-	pthread_mutex_unlock(&g->lock);
+}
+
+void signal_send_thread(struct thread *t, const struct guest_siginfo *info)
+{
+	pthread_mutex_lock(&t->g->lock);
+	send_thread_locked(t->g, t, info);
+	pthread_mutex_unlock(&t->g->lock);
 }
 
 void signal_send_process(struct guest *g, const struct guest_siginfo *info)
@@ -119,16 +125,11 @@ bool signal_send_to(struct guest *g, pid_t tid, const struct guest_siginfo *info
 		return true;
 	}
 	bool found = false;
-	int sig = info->signo;
 	pthread_mutex_lock(&g->lock);
 	for (struct thread *t = g->threads; t; t = t->next) {
-		if (t->tid != tid)
-			continue;
-		found = true;
-		/* Blocked signals are never ignored: the handler may change before unblocking. */
-		if (sig && (!is_ignored(&g->sigactions[sig], sig) || (t->sigmask & SIG_BIT(sig)))) {
-			queue(&t->pending, info);
-			signal_kick(t);
+		if (t->tid == tid) {
+			found = true;
+			send_thread_locked(g, t, info);
 		}
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -204,15 +205,12 @@ static const char *signal_name(int sig)
 static int dequeue(struct thread *t, struct guest_siginfo *info)
 {
 	struct guest *g = t->g;
-	for (int sig = 1; sig <= GUEST_NSIG; sig++) {
-		struct sigpending *from = (t->pending.set & SIG_BIT(sig)) ? &t->pending
-					  : (g->shared_pending.set & SIG_BIT(sig)) ? &g->shared_pending : NULL;
-		if (!from || (t->sigmask & SIG_BIT(sig)))
-			continue;
-		take(from, sig, info);
-		return sig;
-	}
-	return 0;
+	uint64_t ready = (t->pending.set | g->shared_pending.set) & ~t->sigmask;
+	if (!ready)
+		return 0; /* the common case, on every return to ring 3 */
+	int sig = __builtin_ctzll(ready) + 1;
+	take((t->pending.set & SIG_BIT(sig)) ? &t->pending : &g->shared_pending, sig, info);
+	return sig;
 }
 
 void signal_deliver(struct thread *t, const struct fault_regs *fault)

@@ -105,20 +105,7 @@ static long fd_mmap(int fd)
 
 static void setup(void)
 {
-	// Line-buffered, so a crash mid-run still shows how far it got.
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	// Two pages, then drop the second: the hole right after page_end.
-	// Later anonymous mappings here are two pages, so none can land in it.
-	char *base = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
-		die("mmap");
-	if (munmap(base + PAGE, PAGE) != 0)
-		die("munmap");
-	memset(base, 'x', PAGE);
-	page_end = base + PAGE;
-
-	memset(good, 'g', sizeof(good));
+	setup_buffers();
 	if (mkdir(DIR_, 0755) != 0 || mkdir(SUB, 0755) != 0)
 		die("mkdir");
 	const char *names[] = {SUB "/one", SUB "/two", SUB "/three"};

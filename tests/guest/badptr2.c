@@ -71,15 +71,7 @@ static pid_t gettid_(void)
 
 static void setup(void)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	char *base = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
-		die("mmap");
-	if (munmap(base + PAGE, PAGE) != 0)
-		die("munmap");
-	memset(base, 'x', PAGE);
-	page_end = base + PAGE;
-	memset(good, 'g', sizeof(good));
+	setup_buffers();
 
 	if (mkdir(DIR_, 0755) != 0)
 		die("mkdir");

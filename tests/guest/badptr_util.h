@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static char good[PAGE];
 static char *page_end; // first byte after a mapping whose next page is unmapped
@@ -44,6 +45,22 @@ static void die(const char *what)
 	printf("setup failed: %s: %s\n", what, strerrorname_np(errno));
 	fflush(stdout);
 	exit(3);
+}
+
+// Line-buffered output (a crash mid-run still shows how far it got), the
+// `good` buffer filled, and two pages mapped with the second dropped: the
+// hole right after page_end. Later two-page mappings cannot land in it.
+static void setup_buffers(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	char *base = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		die("mmap");
+	if (munmap(base + PAGE, PAGE) != 0)
+		die("munmap");
+	memset(base, 'x', PAGE);
+	page_end = base + PAGE;
+	memset(good, 'g', sizeof(good));
 }
 
 // Copies n bytes so they end exactly at the end of the mapping; the byte after
