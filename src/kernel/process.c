@@ -2,6 +2,7 @@
 // Process-level calls: exit, identity, limits and thread-area setup.
 // (fork, clone and execve are not served yet: they fall to ENOSYS.)
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -230,15 +231,21 @@ long sys_getgroups(struct guest *g, const uint64_t *a)
 	int size = (int)a[0];
 	if (size < 0)
 		return -EINVAL;
-	gid_t groups[NGROUPS_MAX];
-	int n = getgroups(NGROUPS_MAX, groups);
+	int n = getgroups(0, NULL);
 	if (n < 0)
 		return -errno;
 	if (size == 0)
 		return n;
 	if (size < n)
 		return -EINVAL;
-	return gmem_copy_out(&g->mm, a[1], groups, (size_t)n * sizeof(gid_t)) ? -EFAULT : n;
+	/* NGROUPS_MAX ids would be 256 KiB: too much for a monitor thread's stack. */
+	gid_t *groups = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!groups)
+		return -ENOMEM;
+	n = getgroups(n, groups);
+	long ret = n < 0 ? -errno : gmem_copy_out(&g->mm, a[1], groups, (size_t)n * sizeof(gid_t)) ? -EFAULT : n;
+	free(groups);
+	return ret;
 }
 
 static long copy_ids(struct guest *g, const uint64_t *a, const unsigned ids[3])

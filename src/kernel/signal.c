@@ -71,7 +71,7 @@ static void take(struct sigpending *p, int sig, struct guest_siginfo *out)
 /* Called with g->lock held, so that t cannot exit and be freed meanwhile. */
 void signal_kick(struct thread *t)
 {
-	if (t == current)
+	if (pthread_equal(t->host, pthread_self()))
 		return; /* it delivers on its way back to ring 3 anyway */
 	if (t->vcpu.run)
 		t->vcpu.run->immediate_exit = 1;

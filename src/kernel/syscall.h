@@ -23,6 +23,9 @@ extern const struct syscall_desc syscall_table[SYSCALL_COUNT];
 /* Names of every x86-64 system call, served or not (generated from the kernel headers). */
 extern const char *const syscall_names[SYSCALL_COUNT];
 
+/* True for calls a monitor thread other than the vCPU's may serve (off_vcpu.c). */
+bool syscall_off_vcpu_ok(uint64_t nr);
+
 /* Serves one system call; returns the value for RAX. */
 long syscall_dispatch(struct guest *g, uint64_t nr, const uint64_t *args);
 

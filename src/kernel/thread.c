@@ -16,6 +16,7 @@
 
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "monitor/fastcall.h"
 #include "monitor/monitor.h"
 #include "util/log.h"
 #include "vm/cpu.h"
@@ -335,6 +336,7 @@ long sys_exit(struct guest *g, const uint64_t *a)
 	}
 	/* Unlinked under the lock: nobody can kick it or wait for its epoch now. */
 	unlink_locked(g, t);
+	fastcall_detach(t);
 	idle_vcpus[nidle++] = t->vcpu;
 	pthread_mutex_unlock(&g->lock);
 	current = NULL;

@@ -22,6 +22,7 @@
 #include "kernel/thread.h"
 #include "loader/elf.h"
 #include "loader/stack.h"
+#include "monitor/fastcall.h"
 #include "monitor/monitor.h"
 #include "util/log.h"
 #include "vm/cpu.h"
@@ -194,6 +195,7 @@ static int create_vm(struct guest *g, struct thread *t)
 	g->mm.stop_world = thread_stop_world;
 	g->mm.start_world = thread_start_world;
 	cpu_write_system_tables(&g->mm.pm);
+	fastcall_init(g);
 	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);
 	if (!err)
 		err = cpu_setup(&g->vm, &g->mm.pm, &t->vcpu, &g->platform, g->mm.pg.pml4);

@@ -14,6 +14,7 @@
 
 #include "guest/trampoline.h"
 #include "kernel/signal.h"
+#include "monitor/fastcall.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "vm/cpu.h"
@@ -82,22 +83,47 @@ static void settle_interrupted(struct thread *t, uint64_t nr, long ret)
 	t->ctx.rax = nr;
 }
 
-/* SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. */
+/*
+ * Finishes a call whose user context is in t->ctx: serves it unless the
+ * server already answered it, then returns to ring 3 through any signal
+ * handlers that are due.
+ */
+static void serve_call(struct thread *t, uint64_t nr, bool answered, long result)
+{
+	const uint64_t args[6] = {t->ctx.rdi, t->ctx.rsi, t->ctx.rdx, t->ctx.r10, t->ctx.r8, t->ctx.r9};
+	t->retried_fault = t->retried_rip = 0;
+	long ret = answered ? result : syscall_dispatch(t->g, nr, args);
+	t->ctx.rax = (uint64_t)ret; /* rt_sigreturn returns the restored RAX itself */
+	signal_drain_host(t->g);
+	settle_interrupted(t, nr, ret);
+	signal_deliver(t, NULL);
+	resume(t);
+}
+
+/* Hardware KVM: SYSCALL left the user RIP in RCX and RFLAGS in R11, as on Linux. */
 static void serve_syscall(struct thread *t)
 {
 	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
 	t->ctx = *regs;
 	t->ctx.rip = regs->rcx;
 	t->ctx.rflags = regs->r11;
-	const uint64_t args[6] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9};
-	uint64_t nr = regs->rax;
-	t->retried_fault = t->retried_rip = 0;
-	long ret = syscall_dispatch(t->g, nr, args);
-	t->ctx.rax = (uint64_t)ret; /* rt_sigreturn returns the restored RAX itself */
-	signal_drain_host(t->g);
-	settle_interrupted(t, nr, ret);
-	signal_deliver(t, NULL);
-	resume(t);
+	serve_call(t, regs->rax, false, 0);
+}
+
+/* PVM: the vCPU stopped inside the gate (its doorbell, or kicked out mid-call). */
+static void serve_gate(struct thread *t)
+{
+	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
+	struct gate_call call;
+	fastcall_settle(t, &call);
+	t->vcpu.in_ring0 = false;
+	t->ctx = *regs;
+	t->ctx.rip = regs->rcx;
+	t->ctx.rflags = t->ctx.r11 = call.user_r11;
+	t->ctx.rsp = call.user_rsp;
+	serve_call(t, call.nr, call.answered, call.result);
+	if (!call.answered && syscall_off_vcpu_ok(call.nr))
+		fastcall_wake(t);
 }
 
 static int fault_signal(unsigned vector)
@@ -267,9 +293,14 @@ static void serve_interruption(struct thread *t)
 	struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
 	t->vcpu.run->immediate_exit = 0;
 	signal_drain_host(t->g);
-	/* In the trampoline or the gate the vCPU is mid-exit: the exit itself comes next. */
-	if (regs->rip - SYS_TRAMPOLINE < PAGE_SIZE || regs->rip - SYS_GATE < PAGE_SIZE)
+	/* In the ring-0 trampoline the vCPU is mid-exit: the exit itself comes next. */
+	if (regs->rip - SYS_TRAMPOLINE < PAGE_SIZE)
 		return;
+	/* In the gate it may never come: the server may answer without one. */
+	if (fastcall_in_gate(regs->rip)) {
+		serve_gate(t);
+		return;
+	}
 	t->vcpu.in_ring0 = false;
 	t->ctx = *regs;
 	signal_deliver(t, NULL);
@@ -280,12 +311,15 @@ int monitor_run_thread(struct thread *t, const char **why)
 {
 	struct kvm_run *run = t->vcpu.run;
 	struct mm *mm = &t->g->mm;
+	fastcall_attach(t);
 	resume(t);
 	for (;;) {
 		atomic_store(&t->kernel_epoch, 0);
 		thread_enter_guest(t->g);
+		fastcall_release(t);
 		int err = kvm_vcpu_run(&t->vcpu);
 		thread_leave_guest(t->g);
+		fastcall_claim(t);
 		/* Announced before any translation: see struct mm on quarantine. */
 		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);
 		run->kvm_dirty_regs = 0;
@@ -300,7 +334,7 @@ int monitor_run_thread(struct thread *t, const char **why)
 		if (run->exit_reason == KVM_EXIT_MMIO) {
 			t->vcpu.in_ring0 = false;
 			if (platform_is_syscall_doorbell(&t->g->platform, run))
-				serve_syscall(t);
+				serve_gate(t);
 			else
 				serve_doorbell_fault(t);
 			continue;

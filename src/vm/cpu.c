@@ -84,6 +84,8 @@ static void write_idt(uint64_t *idt)
 	/* Vectors 32..255 stay not-present: `int N` from ring 3 becomes #GP/#NP. */
 }
 
+_Static_assert(MAX_VCPUS * GATE_BOX_SIZE <= GATE_BOXES_BELOW, "one gate box per vCPU");
+
 void cpu_write_system_tables(struct physmem *pm)
 {
 	write_gdt(physmem_host(pm, SYS_GDT));
@@ -182,8 +184,8 @@ int cpu_setup(struct vm *vm, struct physmem *pm, struct vcpu *vcpu, const struct
 
 	const struct kvm_msr_entry entries[] = {
 		{.index = MSR_STAR, .data = (uint64_t)SEL_KERNEL_CS << 32 | (uint64_t)SEL_USER32_CS << 48},
-		{.index = MSR_LSTAR, .data = platform_lstar(platform)},
-		{.index = MSR_CSTAR, .data = platform_lstar(platform)},
+		{.index = MSR_LSTAR, .data = platform_lstar(platform, vcpu->id)},
+		{.index = MSR_CSTAR, .data = platform_lstar(platform, vcpu->id)},
 		{.index = MSR_SFMASK, .data = SYSCALL_FLAG_MASK},
 		{.index = MSR_KERNEL_GS_BASE, .data = 0},
 	};

@@ -4,6 +4,8 @@
 #ifndef AIRLOCK_VM_LAYOUT_H
 #define AIRLOCK_VM_LAYOUT_H
 
+#include "guest/gate_abi.h"
+
 #define PAGE_SIZE 4096ULL
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
@@ -24,7 +26,7 @@
  * exceptions push their frames and the monitor builds iretq frames) above.
  */
 #define SYS_VCPU_PAGES 0x100000ULL
-#define MAX_VCPUS 256
+#define MAX_VCPUS GATE_MAX_VCPUS
 #define SYS_VCPU_PAGE(id) (SYS_VCPU_PAGES + (uint64_t)(id) * PAGE_SIZE)
 #define SYS_VCPU_KSTACK_TOP(id) (SYS_VCPU_PAGE(id) + PAGE_SIZE)
 #define SYS_VCPU_IRET_FRAME(id) (SYS_VCPU_KSTACK_TOP(id) - 5 * 8)
@@ -35,12 +37,17 @@
  */
 #define SYS_DOORBELL 0x9000ULL
 /*
- * PVM only: the page SYSCALL jumps to (LSTAR), which ring 3 must be able to
- * run. It sits just above the top of user space, where Linux has nothing a
- * program could map or read either, so low memory looks exactly as on Linux.
+ * PVM only: the system-call gate, which ring 3 must be able to run and
+ * write (vm/platform.h, guest/gate_abi.h): each vCPU's box (read-write) and
+ * below the gate's code (read-only). It sits just above the top of user
+ * space, where a Linux program has nothing it could map or read either, so
+ * low memory looks exactly as on Linux.
  */
-#define SYS_GATE 0x7ffffffff000ULL
-#define SYS_GATE_GPA 0x6000ULL
+#define SYS_GATE_BOXES USER_VA_END
+#define SYS_GATE (SYS_GATE_BOXES + GATE_BOXES_BELOW)
+#define SYS_GATE_BOXES_GPA 0x20000ULL
+#define SYS_GATE_GPA (SYS_GATE_BOXES_GPA + GATE_BOXES_BELOW)
+#define SYS_GATE_PAGES 3 /* enough for the code and one stub per vCPU */
 #define SYS_DOORBELL_GPA (SYS_RESERVE - PAGE_SIZE)
 #define SYS_PT_LIMIT (SYS_RESERVE - (1ULL << 20)) /* page tables stay below the doorbell */
 #define SYS_PT_POOL 0x200000ULL       /* first page-table page (the PML4) */
@@ -53,7 +60,7 @@
 
 /* Guest-virtual layout for the program, as Linux lays it out without ASLR. */
 #define USER_VA_MIN 0x10000ULL              /* vm.mmap_min_addr */
-#define USER_VA_END 0x7ffffffff000ULL       /* TASK_SIZE - one guard page */
+#define USER_VA_END 0x7fffffff0000ULL       /* TASK_SIZE, less 64 KiB for the gate */
 #define USER_STACK_TOP USER_VA_END
 #define USER_STACK_SIZE (8ULL << 20)
 #define USER_MMAP_BASE 0x7ffff7fff000ULL

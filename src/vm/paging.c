@@ -107,7 +107,10 @@ int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 	}
 	if (!pvm_gates)
 		return 0;
-	int err = paging_map(pg, SYS_GATE, SYS_GATE_GPA, PAGE_SIZE, PTE_PRESENT | PTE_USER);
+	int err = paging_map(pg, SYS_GATE, SYS_GATE_GPA, SYS_GATE_PAGES * PAGE_SIZE, PTE_PRESENT | PTE_USER);
+	if (!err)
+		err = paging_map(pg, SYS_GATE_BOXES, SYS_GATE_BOXES_GPA, GATE_BOXES_BELOW,
+				 PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);
 	if (err)
 		return err;
 	return paging_map(pg, SYS_DOORBELL, SYS_DOORBELL_GPA, PAGE_SIZE, PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);

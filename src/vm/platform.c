@@ -34,9 +34,11 @@ bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run
 	       run->s.regs.regs.rip == GATE_VA(gate_syscall_end);
 }
 
-uint64_t platform_lstar(const struct platform *p)
+uint64_t platform_lstar(const struct platform *p, unsigned vcpu_id)
 {
-	return p->ring0_native ? TRAMPOLINE_VA(trampoline_syscall) : GATE_VA(gate_syscall);
+	if (p->ring0_native)
+		return TRAMPOLINE_VA(trampoline_syscall);
+	return GATE_VA(gate_stubs) + (uint64_t)vcpu_id * GATE_STUB_SIZE;
 }
 
 unsigned platform_fault_vector(const struct platform *p, struct mm *mm, uint64_t rip, unsigned vector)

@@ -15,16 +15,17 @@ struct platform {
 	 * ring 0 at LSTAR.
 	 *
 	 * PVM: ring 0 is emulated and CR3 writes shut the vCPU down. SYSCALL
-	 * jumps to LSTAR without leaving ring 3, so LSTAR points at a user-visible,
-	 * read-only gate that writes to the doorbell page (an MMIO exit). The
-	 * monitor then resumes ring 3 directly: a system call costs two exits
-	 * and no emulated ring-0 instruction.
+	 * jumps to LSTAR without leaving ring 3, so LSTAR points at a
+	 * user-visible, read-only gate (one entry stub per vCPU). The gate hands
+	 * the call to a monitor thread through shared memory (monitor/fastcall.h)
+	 * or writes to the doorbell page (an MMIO exit); either way the monitor
+	 * resumes ring 3 directly and no ring-0 instruction is emulated.
 	 */
 	bool ring0_native;
 };
 
-/* Where SYSCALL lands. */
-uint64_t platform_lstar(const struct platform *p);
+/* Where SYSCALL lands on this vCPU. */
+uint64_t platform_lstar(const struct platform *p, unsigned vcpu_id);
 
 /* True when an MMIO exit is the system-call gate ringing the doorbell. */
 bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run *run);
