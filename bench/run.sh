@@ -101,22 +101,30 @@ why_failed() {
 # shell). Metrics: true and python (hyperfine, ms), getppid and clock (the
 # probe's own "<ns> ns/call", median of REPEATS runs).
 declare -A true_cmd getppid_cmd clock_cmd python_cmd label status
-runtimes=(airlock native runc runsc)
+runtimes=(airlock airlock-exits native runc runsc)
 true_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/true"
 getppid_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/getppid $CALLS"
 clock_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/clockbench $CLOCK_CALLS"
 python_cmd[airlock]="$AIRLOCK run --rootfs $B/debian -- /usr/bin/python3 -c pass"
+# The same with every system call through a VM exit (no shared-memory path).
+for b in true getppid clock python; do
+    declare -n cmd=${b}_cmd
+    cmd[airlock-exits]="env AIRLOCK_FASTCALL=0 ${cmd[airlock]}"
+done
+unset -n cmd
 true_cmd[native]="chroot $B/rootfs /bin/true"
 getppid_cmd[native]="chroot $B/rootfs /bin/getppid $CALLS"
 clock_cmd[native]="chroot $B/rootfs /bin/clockbench $CLOCK_CALLS"
 python_cmd[native]="chroot $B/debian /usr/bin/python3 -c pass"
 label[airlock]=airlock
+label[airlock-exits]="airlock, exits only"
 label[native]="native (chroot)"
 label[runc]=runc
 label[runsc]=runsc
 
 if [[ ! -x $AIRLOCK ]]; then
     status[airlock]="failed: $AIRLOCK not built"
+    status[airlock-exits]=${status[airlock]}
 fi
 
 if command -v runc >/dev/null; then
@@ -157,8 +165,8 @@ else
 fi
 
 # --- measurements -----------------------------------------------------------
-declare -A true_ms python_ms getppid_ns clock_ns
-declare -A true_err python_err getppid_err clock_err
+declare -A true_ms python_ms getppid_ns clock_ns python_cpu_ms
+declare -A true_err python_err getppid_err clock_err python_cpu_err
 
 # hyper METRIC RT: hyperfine's median of the metric's command, in ms, into
 # METRIC_ms[RT]; or the reason into METRIC_err[RT].
@@ -170,8 +178,11 @@ hyper() {
     if hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
         --export-json "$json" -n "$rt" "${cmds[$rt]}" >/dev/null 2>"$B/$metric-$rt.err"; then
         ms[$rt]=$(jq '.results[0].median * 1000' "$json")
+        # CPU time too: a fast wall time may be bought with a busy core.
+        [[ $metric != python ]] || python_cpu_ms[$rt]=$(jq '(.results[0].user + .results[0].system) * 1000' "$json")
     else
         errs[$rt]="failed: $(why_failed "${cmds[$rt]}")"
+        [[ $metric != python ]] || python_cpu_err[$rt]=${errs[$rt]}
     fi
 }
 
@@ -236,6 +247,7 @@ echo
 printf '%-28s %-18s %12s %-7s %10s\n' metric runtime median unit "vs airlock"
 rows "/bin/true start-to-exit" true ms
 rows "python3 -c pass (Debian)" python ms
+rows "python3 -c pass CPU (mean)" python_cpu ms
 rows "getppid round trip" getppid ns
 rows "clock_gettime (vDSO)" clock ns
 echo

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which system calls a monitor thread other than the vCPU's own may serve
 // (monitor/fastcall.h). Such a call must not read or change the vCPU
-// (registers, FS base, signal frames), the thread's signal mask, or the
-// thread's or process's life; and it must either finish promptly or block
-// only in a host call that a kick (SIGRTMIN+4) interrupts with EINTR.
+// (registers, FS base, signal frames) or the thread's or process's life;
+// and it must either finish promptly or block only in a host call that a
+// kick (SIGRTMIN+4) interrupts with EINTR. A signal it makes deliverable
+// (a mask change, SIGPIPE) reaches the vCPU thread as a kick.
 #include <sys/syscall.h>
 
 #include "kernel/syscall.h"
@@ -19,6 +20,7 @@ bool syscall_off_vcpu_ok(uint64_t nr)
 	case SYS_sched_getaffinity: case SYS_sched_yield: case SYS_umask: case SYS_getrandom:
 	case SYS_time: case SYS_gettimeofday: case SYS_clock_gettime: case SYS_clock_getres:
 	case SYS_set_tid_address: case SYS_set_robust_list: case SYS_get_robust_list:
+	case SYS_rt_sigaction: case SYS_rt_sigprocmask: case SYS_rt_sigpending:
 	/* descriptors and I/O */
 	case SYS_open: case SYS_openat: case SYS_creat: case SYS_close: case SYS_read: case SYS_write:
 	case SYS_readv: case SYS_writev: case SYS_pread64: case SYS_pwrite64: case SYS_lseek:

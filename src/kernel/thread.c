@@ -366,5 +366,7 @@ _Noreturn void guest_exit(struct guest *g, int status)
 {
 	if (g->trace)
 		fflush(g->trace);
+	if (getenv("AIRLOCK_STATS"))
+		fastcall_report(stderr);
 	_exit(status);
 }

@@ -58,6 +58,8 @@ struct server {
 
 static struct server servers[MAX_VCPUS];
 static bool enabled;
+/* For AIRLOCK_STATS: calls answered through the boxes, and calls that took a VM exit. */
+static _Atomic unsigned long shared_calls, exit_calls;
 
 static long futex(_Atomic int *word, int op, int val, const struct timespec *timeout)
 {
@@ -146,6 +148,10 @@ static void serve_request(struct server *s)
 	current = NULL;
 	atomic_store(&box->result, ret);
 	atomic_store(&box->state, BOX_DONE);
+	atomic_fetch_add_explicit(&shared_calls, 1, memory_order_relaxed);
+	/* Only the vCPU thread can deliver: a signal the call unblocked or raised must bring it out. */
+	if (signal_pending(t))
+		signal_kick(t);
 }
 
 static void *server_main(void *arg)
@@ -228,6 +234,17 @@ void fastcall_wake(struct thread *t)
 		atomic_store(&s->wake, 1);
 		futex(&s->wake, FUTEX_WAKE_PRIVATE, 1, NULL);
 	}
+}
+
+void fastcall_count_exit(void)
+{
+	atomic_fetch_add_explicit(&exit_calls, 1, memory_order_relaxed);
+}
+
+void fastcall_report(FILE *out)
+{
+	fprintf(out, "airlock: system calls: %lu through shared memory, %lu through VM exits\n",
+		atomic_load(&shared_calls), atomic_load(&exit_calls));
 }
 
 bool fastcall_in_gate(uint64_t rip)

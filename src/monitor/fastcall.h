@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kernel/guest.h"
 
@@ -35,6 +36,10 @@ void fastcall_claim(struct thread *t);
 
 /* After a call served through the doorbell: wakes a sleeping server, since more calls tend to follow. */
 void fastcall_wake(struct thread *t);
+
+/* Counts a call served after a VM exit; the report (AIRLOCK_STATS=1) gives both counts. */
+void fastcall_count_exit(void);
+void fastcall_report(FILE *out);
 
 /* True when a vCPU stopped at rip is inside the gate, mid-call. */
 bool fastcall_in_gate(uint64_t rip);

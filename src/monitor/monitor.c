@@ -92,6 +92,8 @@ static void serve_call(struct thread *t, uint64_t nr, bool answered, long result
 {
 	const uint64_t args[6] = {t->ctx.rdi, t->ctx.rsi, t->ctx.rdx, t->ctx.r10, t->ctx.r8, t->ctx.r9};
 	t->retried_fault = t->retried_rip = 0;
+	if (!answered)
+		fastcall_count_exit();
 	long ret = answered ? result : syscall_dispatch(t->g, nr, args);
 	t->ctx.rax = (uint64_t)ret; /* rt_sigreturn returns the restored RAX itself */
 	signal_drain_host(t->g);
