@@ -56,12 +56,13 @@ $(BUILD)/gen/syscall_names.c: $(UNISTD) Makefile
 	  echo '};'; } > $@
 
 # The guest's vDSO: a freestanding shared object, embedded with .incbin.
-$(BUILD)/gen/vdso.so: src/guest/vdso/vdso.c src/guest/vdso/vdso.map
+$(BUILD)/gen/vdso.so: src/guest/vdso/vdso.c src/guest/vdso/vdso.map src/guest/vdso/vdso.lds src/guest/vdso/vvar.h
 	@mkdir -p $(dir $@)
 	@echo "  VDSO $@"
-	@$(CC) -std=gnu11 -O2 -fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib -shared \
+	@$(CC) -std=gnu11 -O2 -Isrc -ffreestanding -fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib -shared \
 		-Wall -Wextra -Werror -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both -Wl,--build-id=none \
-		-Wl,--version-script=src/guest/vdso/vdso.map -Wl,-z,max-page-size=4096 -o $@ $<
+		-Wl,--version-script=src/guest/vdso/vdso.map -Wl,-T,src/guest/vdso/vdso.lds -Wl,-z,max-page-size=4096 \
+		-o $@ $<
 
 $(BUILD)/gen/vdso_image.o: $(BUILD)/gen/vdso.so
 	@echo "  AS  $@"

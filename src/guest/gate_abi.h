@@ -5,7 +5,8 @@
 //
 // Each vCPU has one box. The gate stores the call in it and publishes it
 // (state REQUEST); the vCPU's server thread in the monitor serves the call
-// and answers (DONE, or SLOW for a call it leaves to the VM-exit path). The
+// and answers (DONE; DONE_EXIT when a signal must be delivered on the way
+// back; SLOW for a call it leaves to the VM-exit path). The
 // box is guest memory: the monitor reads each field once and trusts none.
 #ifndef AIRLOCK_GUEST_GATE_ABI_H
 #define AIRLOCK_GUEST_GATE_ABI_H
@@ -25,7 +26,8 @@
 #define BOX_IDLE 0
 #define BOX_REQUEST 1
 #define BOX_DONE 2
-#define BOX_SLOW 3
+#define BOX_SLOW 3      /* not for the server: the gate exits and the vCPU's thread serves it */
+#define BOX_DONE_EXIT 4 /* answered, but a signal is due: the gate exits so it is delivered at once */
 
 /* System calls numbered below this may be published (a bitmap in the gate). */
 #define GATE_FAST_LIMIT 512

@@ -4,7 +4,8 @@
 // (registers, FS base, signal frames) or the thread's or process's life;
 // and it must either finish promptly or block only in a host call that a
 // kick (SIGRTMIN+4) interrupts with EINTR. A signal it makes deliverable
-// (a mask change, SIGPIPE) reaches the vCPU thread as a kick.
+// (a mask change, SIGPIPE) is delivered as the call returns: the server
+// then answers through the vCPU's own thread (BOX_DONE_EXIT).
 #include <sys/syscall.h>
 
 #include "kernel/syscall.h"

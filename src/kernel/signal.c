@@ -68,7 +68,7 @@ static void take(struct sigpending *p, int sig, struct guest_siginfo *out)
 		p->set &= ~SIG_BIT(sig);
 }
 
-/* Called with g->lock held, or by t's server (fastcall.c): t cannot exit and be freed meanwhile. */
+/* Called with g->lock held, so that t cannot exit and be freed meanwhile. */
 void signal_kick(struct thread *t)
 {
 	if (pthread_equal(t->host, pthread_self()))

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Clocks and sleeps, passed to the host clocks.
+// Clocks and sleeps. Reading a clock answers what the guest's vDSO would
+// (vclock.c); sleeps and clock resolutions are the host's.
 #include <sys/time.h>
 #include <time.h>
 
 #include "kernel/syscall.h"
+#include "kernel/vclock.h"
 
 long sys_clock_gettime(struct guest *g, const uint64_t *a)
 {
 	struct timespec ts;
-	if (clock_gettime((clockid_t)a[0], &ts) < 0)
+	if (vclock_gettime((clockid_t)a[0], &ts) < 0)
 		return -errno;
 	return gmem_copy_out(&g->mm, a[1], &ts, sizeof(ts));
 }
@@ -23,8 +25,9 @@ long sys_clock_getres(struct guest *g, const uint64_t *a)
 
 long sys_gettimeofday(struct guest *g, const uint64_t *a)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
+	struct timespec now;
+	vclock_gettime(CLOCK_REALTIME, &now);
+	struct timeval tv = {now.tv_sec, now.tv_nsec / 1000};
 	if (a[0] && gmem_copy_out(&g->mm, a[0], &tv, sizeof(tv)))
 		return -EFAULT;
 	struct timezone tz = {0, 0}; /* the kernel's zone is UTC in a container */
@@ -35,7 +38,9 @@ long sys_gettimeofday(struct guest *g, const uint64_t *a)
 
 long sys_time(struct guest *g, const uint64_t *a)
 {
-	time_t now = time(NULL);
+	struct timespec ts;
+	vclock_gettime(CLOCK_REALTIME, &ts);
+	time_t now = ts.tv_sec;
 	if (a[0] && gmem_copy_out(&g->mm, a[0], &now, sizeof(now)))
 		return -EFAULT;
 	return now;

@@ -147,11 +147,13 @@ static void serve_request(struct server *s)
 	atomic_store(&t->kernel_epoch, 0);
 	current = NULL;
 	atomic_store(&box->result, ret);
-	atomic_store(&box->state, BOX_DONE);
+	/*
+	 * Only the vCPU thread can deliver a signal, and one the call raised or
+	 * unblocked is due before the next instruction, as on Linux: the gate
+	 * then takes the exit with the answer.
+	 */
+	atomic_store(&box->state, signal_pending(t) ? BOX_DONE_EXIT : BOX_DONE);
 	atomic_fetch_add_explicit(&shared_calls, 1, memory_order_relaxed);
-	/* Only the vCPU thread can deliver: a signal the call unblocked or raised must bring it out. */
-	if (signal_pending(t))
-		signal_kick(t);
 }
 
 static void *server_main(void *arg)
@@ -264,6 +266,7 @@ void fastcall_settle(struct thread *t, struct gate_call *call)
 	const struct kvm_regs *regs = &t->vcpu.run->s.regs.regs;
 	struct gate_box *box = &((struct gate_box *)physmem_host(&t->g->mm.pm, SYS_GATE_BOXES_GPA))[t->vcpu.id];
 	uint64_t rip = regs->rip;
+	uint64_t state = atomic_load(&box->state);
 	bool at_stub_entry = rip >= GATE_VA(gate_stubs) && (rip - GATE_VA(gate_stubs)) % GATE_STUB_SIZE == 0;
 	bool waiting = rip >= GATE_VA(gate_published) && rip < GATE_VA(gate_exit);
 	bool may_be_answered = rip >= GATE_VA(gate_published) && rip < GATE_VA(gate_done);
@@ -271,7 +274,7 @@ void fastcall_settle(struct thread *t, struct gate_call *call)
 	*call = (struct gate_call){
 		/* RAX holds the call number everywhere but while the gate waits for the answer. */
 		.nr = waiting ? atomic_load(&box->nr) : regs->rax,
-		.answered = returning || (may_be_answered && atomic_load(&box->state) == BOX_DONE),
+		.answered = returning || (may_be_answered && (state == BOX_DONE || state == BOX_DONE_EXIT)),
 		.result = atomic_load(&box->result),
 		/* Until the stub's first instruction has saved it, R11 is still the user's. */
 		.user_r11 = at_stub_entry ? regs->r11 : atomic_load(&box->user_r11),

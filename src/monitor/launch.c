@@ -24,6 +24,7 @@
 #include "loader/stack.h"
 #include "monitor/fastcall.h"
 #include "monitor/monitor.h"
+#include "kernel/vclock.h"
 #include "util/log.h"
 #include "vm/cpu.h"
 #include "vm/platform.h"
@@ -203,6 +204,7 @@ static int create_vm(struct guest *g, struct thread *t)
 		log_error("setting up the vCPU: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
+	vclock_init(g, &t->vcpu);
 	return 0;
 }
 

@@ -48,6 +48,9 @@
 #define SYS_GATE_BOXES_GPA 0x20000ULL
 #define SYS_GATE_GPA (SYS_GATE_BOXES_GPA + GATE_BOXES_BELOW)
 #define SYS_GATE_PAGES 3 /* enough for the code and one stub per vCPU */
+/* The vDSO's data page (guest/vdso/vvar.h), on every host: user, read-only. */
+#define SYS_VVAR (SYS_GATE + SYS_GATE_PAGES * PAGE_SIZE)
+#define SYS_VVAR_GPA (SYS_GATE_GPA + SYS_GATE_PAGES * PAGE_SIZE)
 #define SYS_DOORBELL_GPA (SYS_RESERVE - PAGE_SIZE)
 #define SYS_PT_LIMIT (SYS_RESERVE - (1ULL << 20)) /* page tables stay below the doorbell */
 #define SYS_PT_POOL 0x200000ULL       /* first page-table page (the PML4) */

@@ -105,9 +105,10 @@ int paging_init(struct paging *pg, struct physmem *pm, bool pvm_gates)
 		if (err)
 			return err;
 	}
-	if (!pvm_gates)
-		return 0;
-	int err = paging_map(pg, SYS_GATE, SYS_GATE_GPA, SYS_GATE_PAGES * PAGE_SIZE, PTE_PRESENT | PTE_USER);
+	int err = paging_map(pg, SYS_VVAR, SYS_VVAR_GPA, PAGE_SIZE, PTE_PRESENT | PTE_USER | PTE_NX);
+	if (err || !pvm_gates)
+		return err;
+	err = paging_map(pg, SYS_GATE, SYS_GATE_GPA, SYS_GATE_PAGES * PAGE_SIZE, PTE_PRESENT | PTE_USER);
 	if (!err)
 		err = paging_map(pg, SYS_GATE_BOXES, SYS_GATE_BOXES_GPA, GATE_BOXES_BELOW,
 				 PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);

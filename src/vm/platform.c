@@ -16,15 +16,13 @@
 void platform_probe(struct platform *p, struct vm *vm)
 {
 	const char *force = getenv("AIRLOCK_PLATFORM"); /* "pvm" or "hw", for testing both paths */
-	if (force && !strcmp(force, "pvm")) {
+	if (force && !strcmp(force, "pvm"))
 		p->ring0_native = false;
-		return;
-	}
-	if (force && !strcmp(force, "hw")) {
+	else if (force && !strcmp(force, "hw"))
 		p->ring0_native = true;
-		return;
-	}
-	p->ring0_native = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE) > 0;
+	else
+		p->ring0_native = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE) > 0;
+	p->tsc_is_host = !p->ring0_native;
 }
 
 bool platform_is_syscall_doorbell(const struct platform *p, const struct kvm_run *run)

@@ -22,6 +22,12 @@ struct platform {
 	 * resumes ring 3 directly and no ring-0 instruction is emulated.
 	 */
 	bool ring0_native;
+	/*
+	 * The guest's RDTSC reads the host's TSC: on PVM the guest runs on the
+	 * host's CPU state. KVM offsets a hardware guest's TSC, so there the
+	 * vDSO makes the system call (monitor/vclock.c).
+	 */
+	bool tsc_is_host;
 };
 
 /* Where SYSCALL lands on this vCPU. */

@@ -2089,6 +2089,39 @@ static void sec_vdso(void)
 	}
 	check(mono, "CLOCK_MONOTONIC never goes back over 100000 reads");
 
+	/*
+	 * Libc's reads (the vDSO) and raw system calls interleaved for 0.6 s,
+	 * longer than airlock's resync period: no clock ever steps back.
+	 */
+	const clockid_t ticking[] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_MONOTONIC_COARSE};
+	const char *clock_names[] = {"REALTIME", "MONOTONIC", "BOOTTIME", "MONOTONIC_COARSE"};
+	enum { NCLOCKS = sizeof(ticking) / sizeof(ticking[0]) };
+	long long last[NCLOCKS];
+	int forward[NCLOCKS];
+	for (int i = 0; i < NCLOCKS; i++) {
+		last[i] = raw_now_ns(ticking[i]);
+		forward[i] = 1;
+	}
+	long long until = now_ns(CLOCK_MONOTONIC) + 600000000LL;
+	for (unsigned round = 0; now_ns(CLOCK_MONOTONIC) < until; round++) {
+		for (int i = 0; i < NCLOCKS; i++) {
+			long long t = round & 1 ? now_ns(ticking[i]) : raw_now_ns(ticking[i]);
+			forward[i] &= t >= last[i];
+			last[i] = t;
+		}
+	}
+	for (int i = 0; i < NCLOCKS; i++)
+		check(forward[i], "CLOCK_%s: the vDSO and the system call agree and never go back for 0.6 s",
+		      clock_names[i]);
+	struct timeval now_tv;
+	long long before = raw_now_ns(CLOCK_REALTIME);
+	gettimeofday(&now_tv, NULL);
+	time_t secs = time(NULL);
+	long long after = raw_now_ns(CLOCK_REALTIME);
+	long long tv_ns = (long long)now_tv.tv_sec * 1000000000LL + now_tv.tv_usec * 1000LL;
+	check(before / 1000 * 1000 <= tv_ns && tv_ns <= after, "gettimeofday lies between two clock_gettime calls");
+	check(before / 1000000000LL <= secs && secs <= after / 1000000000LL, "time lies between two clock_gettime calls");
+
 	struct timeval tv;
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);

@@ -64,6 +64,15 @@ if require_probes abi-dyn; then
     if D=$(debian_rootfs); then
         RD=$(scratch_rootfs "$D" "$(probe_path abi-dyn)")
         run_sections "$RD" abi-dyn
+        # The guest's wall clock is the host's: bracketed by two host reads.
+        before=$(date +%s%N)
+        guest=$("$AIRLOCK" run --rootfs "$RD" -- /bin/date +%s%N)
+        after=$(date +%s%N)
+        if ((before <= guest && guest <= after)); then
+            ok "guest date +%s%N lies between the host's before and after"
+        else
+            not_ok "guest date +%s%N ($guest) lies between the host's $before and $after"
+        fi
         rm -rf "$RD"
     else
         not_ok "the Debian fixture builds (tests/fixtures/debian-rootfs.sh)"
