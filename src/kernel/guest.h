@@ -69,6 +69,7 @@ struct guest {
 	int in_guest;
 	bool world_stopped;
 	uint8_t enosys_reported[512 / 8];
+	char hostname[65];      /* uname's nodename */
 	struct procfs proc;     /* the emulated /proc's state */
 };
 
@@ -97,6 +98,14 @@ extern __thread struct thread *current;
 
 /* Arguments are the raw 64-bit registers; handlers return a value or -errno. */
 typedef long (*syscall_fn)(struct guest *g, const uint64_t *a);
+
+/* The release uname reports: the Linux whose system calls airlock serves. */
+#define GUEST_RELEASE "6.1.0-airlock"
+#define GUEST_DEFAULT_HOSTNAME "airlock"
+
+/* What uname tells the guest (process.c); /proc/version and kernel/os* agree. */
+struct utsname;
+void guest_uname(const struct guest *g, struct utsname *u);
 
 /* Ends the whole guest with the status the CLI reports (code or 128 + signal). */
 _Noreturn void guest_exit(struct guest *g, int status);

@@ -2,6 +2,7 @@
 // Process-level calls: exit, identity, limits and thread-area setup.
 // (fork, clone and execve are not served yet: they fall to ENOSYS.)
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -94,11 +95,26 @@ long sys_wait4(struct guest *g, const uint64_t *a)
 	return -ECHILD; /* a process without fork has no children */
 }
 
+/*
+ * The kernel the guest sees: airlock's own, stable whatever the host runs,
+ * named as the Linux release whose system calls it serves (Debian 12's).
+ * Programs that gate features on the release then ask for what is there.
+ */
+void guest_uname(const struct guest *g, struct utsname *u)
+{
+	memset(u, 0, sizeof(*u));
+	strcpy(u->sysname, "Linux");
+	snprintf(u->nodename, sizeof(u->nodename), "%s", g->hostname);
+	strcpy(u->release, GUEST_RELEASE);
+	strcpy(u->version, "#1 SMP PREEMPT_DYNAMIC airlock");
+	strcpy(u->machine, "x86_64");
+	strcpy(u->domainname, "(none)");
+}
+
 long sys_uname(struct guest *g, const uint64_t *a)
 {
 	struct utsname u;
-	if (uname(&u) < 0)
-		return -errno;
+	guest_uname(g, &u);
 	return gmem_copy_out(&g->mm, a[0], &u, sizeof(u));
 }
 

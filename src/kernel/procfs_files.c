@@ -467,11 +467,10 @@ static int gen_loadavg(struct guest *g, FILE *out)
 }
 
 /* version and the sys/kernel names agree with what uname tells the guest. */
-static int gen_uname(enum procfs_kind kind, FILE *out)
+static int gen_uname(const struct guest *g, enum procfs_kind kind, FILE *out)
 {
 	struct utsname u;
-	if (uname(&u) < 0)
-		return -errno;
+	guest_uname(g, &u);
 	if (kind == PK_VERSION)
 		fprintf(out, "Linux version %s (airlock@airlock) (airlock kernel proxy) %s\n", u.release, u.version);
 	else
@@ -520,7 +519,7 @@ int procfs_generate(struct guest *g, const struct procfs_node *n, FILE *out)
 	case PK_OSRELEASE:
 	case PK_OSTYPE:
 	case PK_HOSTNAME:
-		return gen_uname(n->kind, out);
+		return gen_uname(g, n->kind, out);
 	default:
 		return -EINVAL;
 	}
