@@ -6,37 +6,62 @@
 import re
 import sys
 
+# The monitor restarts an interrupted call with its original arguments
+# (monitor.c, settle_interrupted), so a relative timeout begins again.
+RESTARTS = "starts over if the call is restarted after a signal that runs no handler (a stop and continue)"
+
 PARTIAL = {
-    "clone": "threads only (CLONE_VM|CLONE_THREAD and glibc's flags); new processes are the processes stage (ENOSYS)",
-    "clone3": "always ENOSYS, so glibc falls back to clone",
-    "mmap": "writable MAP_SHARED file mappings give ENODEV; shared anonymous memory behaves as private (no fork yet)",
-    "mremap": "MREMAP_FIXED gives EINVAL; grown or moved mappings become anonymous",
-    "madvise": "MADV_DONTNEED zeroes private memory; other advice is accepted and ignored",
-    "rt_sigaction": "dispositions are stored and reported; handlers are not run yet (default actions apply)",
-    "rt_sigprocmask": "the mask is stored and reported; nothing is delivered to handlers yet",
-    "sigaltstack": "stored and reported; used once handlers are delivered",
-    "kill": "only the calling process (pid, 0, -1, own group): no other processes exist yet",
-    "tkill": "only the calling thread",
-    "tgkill": "only the calling thread",
-    "futex": "single thread: WAIT/WAIT_BITSET check the word and sleep out the timeout, WAKE wakes none; other ops ENOSYS",
-    "wait4": "always ECHILD: no child processes yet",
-    "exit": "ends the process (one thread per process yet)",
-    "gettid": "equals the pid (one thread per process yet)",
+    "clone": "threads only (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, with the TLS, tid and "
+             "SYSVSEM flags), at most 256 at once (then EAGAIN); other flags, new processes included, give ENOSYS",
+    "clone3": "arguments are checked as Linux does, then every valid request gives ENOSYS, so glibc falls back to clone",
+    "mmap": "file mappings are separate copies made at mmap time, so they miss later changes to the file and to "
+            "each other; a writable MAP_SHARED mapping reaches its file only at msync, munmap and exit; files other "
+            "than regular files and block devices (/dev/zero included) give ENODEV; shared anonymous memory behaves "
+            "as private (no fork yet)",
+    "mremap": "MREMAP_FIXED and MREMAP_DONTUNMAP give EINVAL; the new pages of a grown file mapping are zeroes, "
+              "not the file, and a moved mapping becomes anonymous (a shared one stops reaching its file)",
+    "madvise": "only MADV_DONTNEED acts: private memory reads back as zeroes (private file mappings too, where "
+               "Linux rereads the file) and shared file mappings keep their contents; other advice, unknown values "
+               "included, is accepted and ignored",
+    "kill": "only the calling process (its pid, 0 and its own group); -1 gives ESRCH, as Linux does for a "
+            "process alone in its namespace; another thread's id gives ESRCH",
+    "rt_sigqueueinfo": "real-time signals queue at most 64 deep per thread and per process; "
+                       "further ones are dropped and the call still returns 0 (Linux: EAGAIN)",
+    "rt_tgsigqueueinfo": "as rt_sigqueueinfo",
+    "futex": "WAIT, WAKE, their BITSET forms, REQUEUE, CMP_REQUEUE, WAKE_OP and the PI lock ops; "
+             "WAIT_REQUEUE_PI and CMP_REQUEUE_PI give ENOSYS; FUTEX_WAIT's relative timeout " + RESTARTS,
+    "wait4": "always ECHILD: no child processes yet (invalid options are not refused with EINVAL)",
     "ioctl": "TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX, TCFLSH, TCSBRK, TCXONC; others ENOTTY",
-    "fcntl": "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, record and OFD locks; others EINVAL",
-    "uname": "the host's values (/proc/version and /proc/sys/kernel agree with them)",
-    "prctl": "PR_SET_NAME and PR_GET_NAME; others EINVAL",
-    "arch_prctl": "ARCH_SET_FS and ARCH_GET_FS; others EINVAL",
-    "prlimit64": "the calling process only; limits can be lowered, not raised; RLIMIT_NOFILE is fixed at 1024",
+    "fcntl": "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, F_ADD_SEALS/GET_SEALS, record and OFD locks; others EINVAL",
+    "memfd_create": "MFD_HUGETLB gives EINVAL; mappings of the memfd follow mmap's notes",
+    "prctl": "PR_SET_NAME/GET_NAME, PR_SET/GET_DUMPABLE, PR_SET/GET_PDEATHSIG, PR_SET/GET_NO_NEW_PRIVS, "
+             "PR_GET_CHILD_SUBREAPER and PR_GET_TSC (the dumpable and pdeathsig settings are accepted, not kept); "
+             "others EINVAL",
+    "arch_prctl": "ARCH_SET_FS/GET_FS, ARCH_SET_GS/GET_GS and ARCH_GET_CPUID; others EINVAL",
+    "prlimit64": "pid 0 or the caller's pid only (other threads' ids give ESRCH); hard limits cannot be raised; "
+                 "RLIMIT_NOFILE stays 1024 (setting it changes nothing and leaves the old-limit buffer unwritten); "
+                 "RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK do not limit guest memory",
     "setrlimit": "as prlimit64",
-    "getrlimit": "RLIMIT_NOFILE reports the guest's 1024",
+    "getrlimit": "RLIMIT_NOFILE reports the guest's fixed 1024; RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK are "
+                 "reported but do not limit guest memory",
     "getrandom": "at most 64 KiB per call (short reads are allowed)",
     "getdents64": "at most 32 KiB per call",
-    "ppoll": "the signal mask argument is ignored until signals are delivered",
-    "sched_yield": "returns at once",
-    "set_robust_list": "accepted; robust futexes matter with threads",
-    "set_tid_address": "recorded; cleared-tid wake-ups come with threads",
-    "sched_getaffinity": "the monitor's affinity",
+    "readv": "stops after 64 discontiguous pieces of guest memory, a short count where Linux transfers everything",
+    "writev": "as readv",
+    "nanosleep": "the sleep " + RESTARTS,
+    "clock_nanosleep": "a relative sleep " + RESTARTS,
+    "poll": "the timeout " + RESTARTS,
+    "ppoll": "the timeout " + RESTARTS + "; the time left is not written back",
+    "select": "the timeout " + RESTARTS,
+    "pselect6": "the timeout " + RESTARTS,
+    "epoll_wait": "the timeout " + RESTARTS,
+    "epoll_pwait": "the timeout " + RESTARTS,
+    "epoll_pwait2": "the timeout " + RESTARTS,
+    "timer_create": "at most 256 timers at once (then EAGAIN)",
+    "sched_yield": "returns at once without yielding the host CPU",
+    "sched_getaffinity": "the calling thread's affinity whichever thread pid names",
+    "getrusage": "the monitor's threads are counted: RUSAGE_SELF includes the polling of PVM server threads, "
+                 "RUSAGE_THREAD leaves out the calls a server thread answered",
     "sysinfo": "the host's figures",
 }
 LATER = {

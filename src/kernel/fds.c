@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "kernel/procfs.h"
 #include "kernel/syscall.h"
 
 /*
@@ -90,7 +92,9 @@ long sys_fcntl(struct guest *g, const uint64_t *a)
 		return guest_new_fd(fcntl(fd, cmd, (int)a[2]));
 	case F_GETFD:
 	case F_GETFL:
+	case F_GET_SEALS:
 		return host_result(fcntl(fd, cmd));
+	case F_ADD_SEALS:
 	case F_SETFD:
 	case F_SETFL:
 		return host_result(fcntl(fd, cmd, (int)a[2]));
@@ -171,6 +175,25 @@ long sys_pipe(struct guest *g, const uint64_t *a)
 long sys_pipe2(struct guest *g, const uint64_t *a)
 {
 	return make_pipe(g, a[0], (int)a[1]);
+}
+
+/* Newer than some C libraries' headers; the host kernel decides whether it knows them. */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#define MFD_EXEC 0x0010U
+#endif
+
+long sys_memfd_create(struct guest *g, const uint64_t *a)
+{
+	char name[250]; /* Linux's limit: 249 bytes and the NUL */
+	long n = gmem_string_in(&g->mm, name, a[0], sizeof(name));
+	if (n < 0)
+		return n == -EFAULT ? -EFAULT : -EINVAL;
+	unsigned flags = (unsigned)a[1];
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC))
+		return -EINVAL; /* hugetlb memory is not served */
+	procfs_unclaim_name(name);
+	return guest_new_fd(memfd_create(name, flags));
 }
 
 long sys_getdents64(struct guest *g, const uint64_t *a)

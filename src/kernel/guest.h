@@ -91,6 +91,7 @@ struct thread {
 	char comm[16];           /* the thread name (prctl PR_SET_NAME) */
 	uint64_t retried_fault, retried_rip; /* last page fault retried as spurious */
 	_Atomic uint64_t kernel_epoch; /* mm epoch + 1 when it entered the monitor; 0 in the guest */
+	bool in_guest;           /* in KVM_RUN (under world_lock): stopping the world kicks it */
 };
 
 /* The guest thread this monitor thread serves. */

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Memory-map calls: mmap, munmap, mprotect, brk, mremap, madvise. The
-// monitor chooses every address; private file mappings are filled by copying
-// the file into fresh anonymous memory.
+// Memory-map calls: mmap, munmap, mprotect, brk, mremap, madvise, msync.
+// The monitor chooses every address; file mappings are filled by copying the
+// file into fresh anonymous memory. A shared mapping of a file open for
+// writing is written back to the file at msync, munmap and exit: the guest
+// sees its own writes through either path, but read(2) sees the mapping's
+// only after that, and other processes do not share the memory.
 #include <sys/mman.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -62,6 +65,7 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 		return -ENOMEM;
 
 	bool anonymous = flags & MAP_ANONYMOUS;
+	int write_back_fd = -1;
 	if (!anonymous) {
 		if (!guest_fd_valid(fd))
 			return -EBADF;
@@ -71,11 +75,13 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 		int mode = fcntl(fd, F_GETFL) & O_ACCMODE;
 		if (mode == O_WRONLY || (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
 			return -EACCES;
-		/* Writable shared file mappings need shared memory (not yet served). */
-		if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-			return -ENODEV;
 		if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 			return -ENODEV;
+		if (type != MAP_PRIVATE && mode == O_RDWR) {
+			write_back_fd = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+			if (write_back_fd < 0)
+				return -errno;
+		}
 	}
 	/* Shared anonymous memory behaves as private: there is no fork to share it with yet. */
 
@@ -97,6 +103,12 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 		err = fill_from_file(g, fd, addr, len, off);
 	if (!err && !anonymous) {
 		procfs_name_mapping(g, addr, fd, (uint64_t)off);
+		struct vma *v = vma_find(&g->mm.vmas, addr);
+		v->file.shared = type != MAP_PRIVATE;
+		v->file.may_write = write_back_fd >= 0;
+		v->file.written = write_back_fd >= 0 && (prot & PROT_WRITE);
+		v->file.fd = write_back_fd;
+		write_back_fd = -1; /* the region owns it now */
 		/* Whole pages past the end of the file are not present: touching them is SIGBUS. */
 		struct stat st;
 		if (fstat(fd, &st) == 0) {
@@ -105,11 +117,83 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 				paging_unmap(&g->mm.pg, addr + covered, len - covered);
 		}
 	}
+	if (write_back_fd >= 0)
+		close(write_back_fd);
 	if (err) {
 		mm_unmap(&g->mm, addr, len);
 		return err;
 	}
 	return (long)addr;
+}
+
+/* Writes a shared file mapping's memory back, as far as the file reaches. */
+static int write_back(struct mm *mm, const struct vma *v)
+{
+	if (v->kind != VMA_FILE || !v->file.shared || !v->file.written)
+		return 0;
+	struct stat st;
+	if (fstat(v->file.fd, &st) < 0)
+		return -errno;
+	uint64_t size = (uint64_t)st.st_size, done = 0;
+	uint64_t len = size > v->file.offset ? size - v->file.offset : 0;
+	if (len > v->end - v->start)
+		len = v->end - v->start;
+	const uint8_t *host = physmem_host(&mm->pm, v->gpa);
+	while (done < len) {
+		ssize_t n = pwrite(v->file.fd, host + done, len - done, (off_t)(v->file.offset + done));
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+void mem_unmapping(struct mm *mm, const struct vma *v)
+{
+	if (v->kind != VMA_FILE || !v->file.shared || v->file.fd < 0)
+		return;
+	write_back(mm, v);
+	/* The pieces of one mapping share its descriptor: the last one closes it. */
+	for (size_t i = 0; i < mm->vmas.n; i++) {
+		const struct vma *other = &mm->vmas.v[i];
+		if (other != v && other->kind == VMA_FILE && other->file.shared && other->file.fd == v->file.fd)
+			return;
+	}
+	close(v->file.fd);
+}
+
+void mem_write_back_all(struct guest *g)
+{
+	bool locked = mm_read_lock(&g->mm);
+	for (size_t i = 0; i < g->mm.vmas.n; i++)
+		write_back(&g->mm, &g->mm.vmas.v[i]);
+	mm_read_unlock(&g->mm, locked);
+}
+
+static long do_msync(struct guest *g, const uint64_t *a)
+{
+	uint64_t addr = a[0], len;
+	int flags = (int)a[2];
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+		return -EINVAL;
+	len = (a[1] + PAGE_SIZE - 1) & PAGE_MASK; /* wraps to 0 for a huge length, as on Linux */
+	uint64_t end = addr + len, cursor = addr;
+	if (end < addr)
+		return -ENOMEM;
+	long err = 0;
+	for (size_t i = vma_lower_bound(&g->mm.vmas, addr); cursor < end; i++) {
+		if (i == g->mm.vmas.n || g->mm.vmas.v[i].start > cursor)
+			return -ENOMEM; /* a hole, as Linux reports it (after syncing what precedes) */
+		const struct vma *v = &g->mm.vmas.v[i];
+		/* Whole regions: the file sees the same bytes either way. */
+		if (!err)
+			err = write_back(&g->mm, v);
+		if (!err && (flags & MS_SYNC) && v->kind == VMA_FILE && v->file.shared && v->file.written)
+			err = fdatasync(v->file.fd) < 0 ? -errno : 0;
+		cursor = v->end;
+	}
+	return err;
 }
 
 static long do_munmap(struct guest *g, const uint64_t *a)
@@ -132,6 +216,13 @@ static long do_mprotect(struct guest *g, const uint64_t *a)
 		return 0;
 	if (!user_range(addr, len))
 		return -ENOMEM;
+	/* A shared mapping of a file not open for writing never becomes writable. */
+	for (size_t i = vma_lower_bound(&g->mm.vmas, addr); (prot & PROT_WRITE) && i < g->mm.vmas.n &&
+	     g->mm.vmas.v[i].start < addr + len; i++) {
+		const struct vma *v = &g->mm.vmas.v[i];
+		if (v->kind == VMA_FILE && v->file.shared && !v->file.may_write)
+			return -EACCES;
+	}
 	return mm_protect(&g->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
@@ -214,9 +305,20 @@ static long do_madvise(struct guest *g, const uint64_t *a)
 		return 0;
 	if (!user_range(addr, len) || !mapped_prot(&g->mm, addr, len, &prot))
 		return -ENOMEM;
-	/* Private anonymous memory reads back as zeroes after MADV_DONTNEED. */
-	if (advice == MADV_DONTNEED)
-		return mm_discard(&g->mm, addr, len);
+	if (advice != MADV_DONTNEED)
+		return 0;
+	/*
+	 * Private memory reads back as zeroes after MADV_DONTNEED. A shared file
+	 * mapping keeps its contents: on Linux they are the file's pages.
+	 */
+	uint64_t end = addr + len;
+	for (size_t i = vma_lower_bound(&g->mm.vmas, addr); i < g->mm.vmas.n && g->mm.vmas.v[i].start < end; i++) {
+		const struct vma *v = &g->mm.vmas.v[i];
+		if (v->kind == VMA_FILE && v->file.shared)
+			continue;
+		uint64_t from = v->start > addr ? v->start : addr, to = v->end < end ? v->end : end;
+		mm_discard(&g->mm, from, to - from);
+	}
 	return 0;
 }
 
@@ -239,3 +341,4 @@ UNDER_WRITE_LOCK(mprotect)
 UNDER_WRITE_LOCK(brk)
 UNDER_WRITE_LOCK(mremap)
 UNDER_WRITE_LOCK(madvise)
+UNDER_WRITE_LOCK(msync)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which system calls a monitor thread other than the vCPU's own may serve
 // (monitor/fastcall.h). Such a call must not read or change the vCPU
-// (registers, FS base, signal frames) or the thread's or process's life;
+// (registers, FS base, signal frames), measure the calling host thread
+// (CPU time, CPU number, affinity) or the thread's or process's life;
 // and it must either finish promptly or block only in a host call that a
 // kick (SIGRTMIN+4) interrupts with EINTR. A signal it makes deliverable
 // (a mask change, SIGPIPE) is delivered as the call returns: the server
@@ -10,15 +11,24 @@
 
 #include "kernel/syscall.h"
 
-bool syscall_off_vcpu_ok(uint64_t nr)
+/* Clocks that measure the calling thread: the vCPU's own thread must read them. */
+static bool thread_clock(long clock)
 {
+	/* CLOCK_THREAD_CPUTIME_ID, or a thread's CPU clock (negative ids, CPUCLOCK_PERTHREAD set). */
+	return clock == 3 || (clock < 0 && (clock & 4));
+}
+
+bool syscall_off_vcpu_ok(uint64_t nr, const uint64_t *args)
+{
+	if (nr == SYS_clock_gettime || nr == SYS_clock_getres)
+		return !args || !thread_clock((long)args[0]);
 	switch (nr) {
 	/* identity, limits and time */
 	case SYS_getpid: case SYS_getppid: case SYS_gettid: case SYS_getuid: case SYS_getgid:
 	case SYS_geteuid: case SYS_getegid: case SYS_getresuid: case SYS_getresgid: case SYS_getgroups:
 	case SYS_getpgrp: case SYS_getpgid: case SYS_getsid: case SYS_uname: case SYS_sysinfo:
-	case SYS_getrlimit: case SYS_setrlimit: case SYS_prlimit64: case SYS_getrusage: case SYS_getcpu:
-	case SYS_sched_getaffinity: case SYS_sched_yield: case SYS_umask: case SYS_getrandom:
+	case SYS_getrlimit: case SYS_setrlimit: case SYS_prlimit64: case SYS_sched_yield: case SYS_umask:
+	case SYS_getrandom:
 	case SYS_time: case SYS_gettimeofday: case SYS_clock_gettime: case SYS_clock_getres:
 	case SYS_set_tid_address: case SYS_set_robust_list: case SYS_get_robust_list:
 	case SYS_rt_sigaction: case SYS_rt_sigprocmask: case SYS_rt_sigpending:
@@ -28,6 +38,7 @@ bool syscall_off_vcpu_ok(uint64_t nr)
 	case SYS_sendfile: case SYS_copy_file_range: case SYS_dup: case SYS_dup2: case SYS_dup3:
 	case SYS_fcntl: case SYS_ioctl: case SYS_pipe: case SYS_pipe2: case SYS_flock:
 	case SYS_fsync: case SYS_fdatasync: case SYS_sync: case SYS_eventfd: case SYS_eventfd2:
+	case SYS_memfd_create:
 	/* the file system */
 	case SYS_stat: case SYS_fstat: case SYS_lstat: case SYS_newfstatat: case SYS_statx:
 	case SYS_statfs: case SYS_fstatfs: case SYS_access: case SYS_faccessat: case SYS_faccessat2:

@@ -173,6 +173,13 @@ static bool fd_procfs_path(struct guest *g, int fd, const struct stat *known, ch
 	return true;
 }
 
+void procfs_unclaim_name(char *name)
+{
+	/* The tag ends in ':'; the guest's own memfd keeps its name otherwise. */
+	if (!strncmp(name, MEMFD_TAG, sizeof(MEMFD_TAG) - 1))
+		name[sizeof(MEMFD_TAG) - 2] = '-';
+}
+
 /* Called where mmap changes the region map, under whatever lock guards that. */
 void procfs_name_mapping(struct guest *g, uint64_t addr, int fd, uint64_t offset)
 {

@@ -69,4 +69,11 @@ void procfs_fix_statfs(struct guest *g, int fd, struct statfs *st);
  */
 long procfs_xattr_path(struct guest *g, char *path, bool follow);
 
+/*
+ * Emulated files are memfds whose names carry a tag (procfs.c); a guest's
+ * own memfd_create name that starts with it is changed so it cannot pass
+ * for one.
+ */
+void procfs_unclaim_name(char *name);
+
 #endif

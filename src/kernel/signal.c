@@ -508,7 +508,8 @@ long sys_kill(struct guest *g, const uint64_t *a)
 	int sig = (int)a[1];
 	if (sig < 0 || sig > GUEST_NSIG)
 		return -EINVAL;
-	if (pid != getpid() && pid != 0 && pid != -1 && pid != -getpgrp())
+	/* -1 means every process but the caller: there are no others yet. */
+	if (pid != getpid() && pid != 0 && pid != -getpgrp())
 		return -ESRCH;
 	if (sig) {
 		struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_USER, .kill = {getpid(), getuid()}};
@@ -519,9 +520,9 @@ long sys_kill(struct guest *g, const uint64_t *a)
 
 static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 {
-	if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
+	if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || tgid <= 0)
 		return -EINVAL;
-	if (tgid != -1 && tgid != getpid())
+	if (tgid != getpid())
 		return -ESRCH;
 	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_TKILL, .kill = {getpid(), getuid()}};
 	return signal_send_to(g, (pid_t)tid, &info) ? 0 : -ESRCH;
@@ -529,7 +530,7 @@ static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 
 long sys_tkill(struct guest *g, const uint64_t *a)
 {
-	return thread_kill(g, -1, (int)a[0], (int)a[1]);
+	return thread_kill(g, getpid(), (int)a[0], (int)a[1]); /* any thread of ours */
 }
 
 long sys_tgkill(struct guest *g, const uint64_t *a)
@@ -558,6 +559,8 @@ long sys_rt_sigqueueinfo(struct guest *g, const uint64_t *a)
 
 long sys_rt_tgsigqueueinfo(struct guest *g, const uint64_t *a)
 {
+	if ((int)a[0] <= 0 || (int)a[1] <= 0)
+		return -EINVAL;
 	return queue_info(g, (int)a[0], (int)a[1], (int)a[2], a[3]);
 }
 

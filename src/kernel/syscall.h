@@ -23,8 +23,15 @@ extern const struct syscall_desc syscall_table[SYSCALL_COUNT];
 /* Names of every x86-64 system call, served or not (generated from the kernel headers). */
 extern const char *const syscall_names[SYSCALL_COUNT];
 
-/* True for calls a monitor thread other than the vCPU's may serve (off_vcpu.c). */
-bool syscall_off_vcpu_ok(uint64_t nr);
+/* Shared file mappings (mem.c): written back as a region is unmapped (struct mm's hook), and at exit. */
+void mem_unmapping(struct mm *mm, const struct vma *v);
+void mem_write_back_all(struct guest *g);
+
+/*
+ * True for calls a monitor thread other than the vCPU's may serve
+ * (off_vcpu.c); args NULL asks whether some arguments may be.
+ */
+bool syscall_off_vcpu_ok(uint64_t nr, const uint64_t *args);
 
 /* Serves one system call; returns the value for RAX. */
 long syscall_dispatch(struct guest *g, uint64_t nr, const uint64_t *args);

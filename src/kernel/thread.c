@@ -73,18 +73,22 @@ static struct guest *guest_of(struct mm *mm)
 	return (struct guest *)((char *)mm - offsetof(struct guest, mm));
 }
 
-void thread_enter_guest(struct guest *g)
+void thread_enter_guest(struct thread *t)
 {
+	struct guest *g = t->g;
 	pthread_mutex_lock(&g->world_lock);
 	while (g->world_stopped)
 		pthread_cond_wait(&g->world_cond, &g->world_lock);
 	g->in_guest++;
+	t->in_guest = true;
 	pthread_mutex_unlock(&g->world_lock);
 }
 
-void thread_leave_guest(struct guest *g)
+void thread_leave_guest(struct thread *t)
 {
+	struct guest *g = t->g;
 	pthread_mutex_lock(&g->world_lock);
+	t->in_guest = false;
 	if (--g->in_guest == 0 && g->world_stopped)
 		pthread_cond_broadcast(&g->world_cond);
 	pthread_mutex_unlock(&g->world_lock);
@@ -93,12 +97,17 @@ void thread_leave_guest(struct guest *g)
 void thread_stop_world(struct mm *mm)
 {
 	struct guest *g = guest_of(mm);
+	pthread_mutex_lock(&g->lock);
 	pthread_mutex_lock(&g->world_lock);
 	g->world_stopped = true;
-	pthread_mutex_unlock(&g->world_lock);
-	pthread_mutex_lock(&g->lock);
+	/*
+	 * Only vCPUs in KVM_RUN need to come out. A thread blocked in a host
+	 * call is left alone: a kick would cut its sleep short for nothing.
+	 */
 	for (struct thread *t = g->threads; t; t = t->next)
-		signal_kick(t);
+		if (t->in_guest)
+			signal_kick(t);
+	pthread_mutex_unlock(&g->world_lock);
 	pthread_mutex_unlock(&g->lock);
 	pthread_mutex_lock(&g->world_lock);
 	while (g->in_guest > 0)
@@ -364,6 +373,7 @@ long sys_gettid(struct guest *g, const uint64_t *a)
 
 _Noreturn void guest_exit(struct guest *g, int status)
 {
+	mem_write_back_all(g); /* shared file mappings reach their files however the guest ends */
 	if (g->trace)
 		fflush(g->trace);
 	if (getenv("AIRLOCK_STATS"))

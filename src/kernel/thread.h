@@ -17,8 +17,8 @@ void thread_adopt(struct thread *t);
 void thread_register(struct guest *g, struct thread *t);
 
 /* Brackets KVM_RUN: waits while the world is stopped, and counts. */
-void thread_enter_guest(struct guest *g);
-void thread_leave_guest(struct guest *g);
+void thread_enter_guest(struct thread *t);
+void thread_leave_guest(struct thread *t);
 /* Holds every other vCPU outside KVM_RUN (struct mm's stop_world/start_world). */
 void thread_stop_world(struct mm *mm);
 void thread_start_world(struct mm *mm);

@@ -79,7 +79,7 @@ void fastcall_init(struct guest *g)
 		return;
 	unsigned char *bitmap = physmem_host(&g->mm.pm, SYS_GATE_GPA + (uint64_t)(gate_fast_calls - gate_start));
 	for (unsigned nr = 0; nr < GATE_FAST_LIMIT; nr++)
-		if (syscall_off_vcpu_ok(nr))
+		if (syscall_off_vcpu_ok(nr, NULL))
 			bitmap[nr / 8] |= (unsigned char)(1u << (nr % 8));
 	for (unsigned id = 0; id < MAX_VCPUS; id++) {
 		servers[id].owner = OWNER_VCPU; /* until the vCPU first runs */
@@ -134,13 +134,13 @@ static void serve_request(struct server *s)
 	struct gate_box *box = s->box;
 	struct thread *t = s->thread;
 	uint64_t nr = atomic_load(&box->nr);
-	if (!t || !syscall_off_vcpu_ok(nr)) {
-		atomic_store(&box->state, BOX_SLOW);
-		return;
-	}
 	uint64_t args[6];
 	for (int i = 0; i < 6; i++)
 		args[i] = atomic_load(&box->args[i]);
+	if (!t || !syscall_off_vcpu_ok(nr, args)) {
+		atomic_store(&box->state, BOX_SLOW);
+		return;
+	}
 	current = t;
 	atomic_store(&t->kernel_epoch, atomic_load(&t->g->mm.epoch) + 1);
 	long ret = syscall_dispatch(t->g, nr, args);

@@ -22,6 +22,7 @@
 #include "kernel/thread.h"
 #include "loader/elf.h"
 #include "loader/stack.h"
+#include "kernel/syscall.h"
 #include "monitor/fastcall.h"
 #include "monitor/monitor.h"
 #include "kernel/vclock.h"
@@ -195,6 +196,7 @@ static int create_vm(struct guest *g, struct thread *t)
 	g->mm.quiescent = thread_quiescent_epoch;
 	g->mm.stop_world = thread_stop_world;
 	g->mm.start_world = thread_start_world;
+	g->mm.unmapping = mem_unmapping;
 	cpu_write_system_tables(&g->mm.pm);
 	fastcall_init(g);
 	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);

@@ -124,7 +124,7 @@ static void serve_gate(struct thread *t)
 	t->ctx.rflags = t->ctx.r11 = call.user_r11;
 	t->ctx.rsp = call.user_rsp;
 	serve_call(t, call.nr, call.answered, call.result);
-	if (!call.answered && syscall_off_vcpu_ok(call.nr))
+	if (!call.answered && syscall_off_vcpu_ok(call.nr, NULL))
 		fastcall_wake(t);
 }
 
@@ -317,10 +317,10 @@ int monitor_run_thread(struct thread *t, const char **why)
 	resume(t);
 	for (;;) {
 		atomic_store(&t->kernel_epoch, 0);
-		thread_enter_guest(t->g);
+		thread_enter_guest(t);
 		fastcall_release(t);
 		int err = kvm_vcpu_run(&t->vcpu);
-		thread_leave_guest(t->g);
+		thread_leave_guest(t);
 		fastcall_claim(t);
 		/* Announced before any translation: see struct mm on quarantine. */
 		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);

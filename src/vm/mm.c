@@ -102,6 +102,8 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	bool freed = false;
 	while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
 		struct vma *v = &mm->vmas.v[i];
+		if (mm->unmapping)
+			mm->unmapping(mm, v);
 		paging_unmap(&mm->pg, v->start, v->end - v->start);
 		physmem_free(&mm->pm, v->gpa, v->end - v->start, epoch);
 		vma_remove(&mm->vmas, i);
@@ -175,6 +177,7 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	for (size_t i = vma_lower_bound(&mm->vmas, addr); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
 		struct vma *v = &mm->vmas.v[i];
 		v->prot = prot;
+		v->file.written |= v->file.shared && (prot & PROT_WRITE);
 		if (flags)
 			err = paging_map(&mm->pg, v->start, v->gpa, v->end - v->start, flags);
 		else

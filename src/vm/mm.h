@@ -38,6 +38,8 @@ struct mm {
 	 */
 	void (*stop_world)(struct mm *mm);
 	void (*start_world)(struct mm *mm);
+	/* Called for each region about to be unmapped (the kernel proxy writes shared files back). */
+	void (*unmapping)(struct mm *mm, const struct vma *v);
 };
 
 void mm_write_lock(struct mm *mm);

@@ -4,6 +4,7 @@
 #ifndef AIRLOCK_VM_VMA_H
 #define AIRLOCK_VM_VMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,15 @@ struct vma_file {
 	uint64_t dev, ino;
 	uint64_t size;    /* the file's size when mapped: pages past it raise SIGBUS */
 	const char *name; /* path inside the rootfs, interned in the map; NULL if unknown */
+	/*
+	 * MAP_SHARED: the memory is the monitor's, written back to the file
+	 * through fd (the monitor's own descriptor, shared by every piece of
+	 * the mapping) if it was ever writable (kernel/mem.c).
+	 */
+	bool shared;
+	bool may_write; /* the file is open for writing: PROT_WRITE is allowed */
+	bool written;   /* was writable at some point: to be written back */
+	int fd;
 };
 
 struct vma {

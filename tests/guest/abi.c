@@ -2181,6 +2181,22 @@ static void sec_vdso(void)
 // ---------------------------------------------------------------------------
 // sleep: nanosleep and clock_nanosleep
 
+static volatile int churn_stop;
+
+static void *map_churn(void *arg)
+{
+	(void)arg;
+	while (!churn_stop) {
+		void *p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			memset(p, 1, 65536);
+			munmap(p, 65536);
+		}
+		usleep(10000);
+	}
+	return NULL;
+}
+
 static void sec_sleep(void)
 {
 	struct timespec req = {0, 20000000};
@@ -2214,6 +2230,19 @@ static void sec_sleep(void)
 	EXPECT("usleep 1000", usleep(1000), 0, 0);
 	EXPECT("sched_yield", sched_yield(), 0, 0);
 	EXPECT("sleep(0)", sleep(0), 0, 0);
+
+	/* Another thread changing the address space must not cut sleeps short or make them start over. */
+	pthread_t mapper;
+	churn_stop = 0;
+	pthread_create(&mapper, NULL, map_churn, NULL);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	EXPECT("nanosleep 300ms while another thread maps and unmaps", nanosleep(&(struct timespec){0, 300000000}, NULL), 0, 0);
+	long long slept = now_ns(CLOCK_MONOTONIC) - t0;
+	struct pollfd none;
+	EXPECT("poll 200ms timeout meanwhile", poll(&none, 0, 200), 0, 0);
+	churn_stop = 1;
+	pthread_join(mapper, NULL);
+	check(slept >= 300000000, "the nanosleep lasted its 300ms");
 }
 
 // ---------------------------------------------------------------------------
@@ -2516,6 +2545,60 @@ static void sec_epoll(void)
 }
 
 // ---------------------------------------------------------------------------
+// mapshared: MAP_SHARED file mappings reach the file at msync and munmap
+
+static char byte_at(int fd, off_t off)
+{
+	char c = 0;
+	return pread(fd, &c, 1, off) == 1 ? c : 0;
+}
+
+static void sec_mapshared(void)
+{
+	const long page = 4096;
+	int fd = memfd_create("abi-shared", 0);
+	check(fd >= 0 && ftruncate(fd, 3 * page + 100) == 0, "a memfd of 3 pages and 100 bytes");
+	char *m = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(m != MAP_FAILED, "MAP_SHARED, PROT_WRITE of a file open for writing");
+	if (m == MAP_FAILED)
+		return;
+	memset(m, 'a', page);
+	m[3 * page + 50] = 'z';
+	m[3 * page + 200] = 'q'; /* past the end of the file, inside its last page */
+	check(msync(m, 4 * page, MS_SYNC) == 0, "msync MS_SYNC");
+	check(byte_at(fd, 0) == 'a' && byte_at(fd, page - 1) == 'a' && byte_at(fd, 3 * page + 50) == 'z',
+	      "after msync the file holds what was written to the mapping");
+	struct stat st;
+	check(fstat(fd, &st) == 0 && st.st_size == 3 * page + 100, "a write past the end does not grow the file");
+	m[page] = 'b';
+	check(munmap(m + 2 * page, 2 * page) == 0, "munmap of the second half");
+	m[page + 1] = 'c';
+	check(munmap(m, 2 * page) == 0, "munmap of the rest");
+	check(byte_at(fd, page) == 'b' && byte_at(fd, page + 1) == 'c', "after munmap the file holds the writes");
+
+	int ro = open(prog_path, O_RDONLY); /* the probe itself: a file open read-only */
+	check(ro >= 0, "the probe opened read-only");
+	char *r = mmap(NULL, page, PROT_READ, MAP_SHARED, ro, 0);
+	check(r != MAP_FAILED && !memcmp(r, "\x7f" "ELF", 4), "MAP_SHARED, PROT_READ of a read-only file shows its contents");
+	errno = 0;
+	check(r != MAP_FAILED && mprotect(r, page, PROT_READ | PROT_WRITE) == -1 && errno == EACCES,
+	      "mprotect PROT_WRITE of that mapping: EACCES");
+	errno = 0;
+	check(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0) == MAP_FAILED && errno == EACCES,
+	      "MAP_SHARED, PROT_WRITE of a read-only file: EACCES");
+	if (r != MAP_FAILED) {
+		errno = 0;
+		check(msync(r + 1, page, MS_SYNC) == -1 && errno == EINVAL, "msync of an unaligned address: EINVAL");
+		errno = 0;
+		check(msync(r, page, MS_SYNC | MS_ASYNC) == -1 && errno == EINVAL, "msync MS_SYNC|MS_ASYNC: EINVAL");
+		munmap(r, page);
+		errno = 0;
+		check(msync(r, page, MS_ASYNC) == -1 && errno == ENOMEM, "msync of unmapped memory: ENOMEM");
+	}
+	close(ro);
+	close(fd);
+}
+
 // misc: ids, auxv, names, affinity, limits
 
 static void sec_misc(void)
@@ -2696,6 +2779,7 @@ static const struct section sections[] = {
 	{"timerfd", sec_timerfd, 1},
 	{"eventfd", sec_eventfd, 1},
 	{"vdso", sec_vdso, 1},
+	{"mapshared", sec_mapshared, 1},
 	{"sleep", sec_sleep, 1},
 	{"poll", sec_poll, 1},
 	{"select", sec_select, 1},

@@ -38,6 +38,7 @@
 #include "badptr_util.h"
 #define UNMAPPED ((void *)0x1)
 #define KERNEL ((void *)0xffff800000000000ULL)
+#define UNMAPPED_PAGE ((void *)0x10000) /* vm.mmap_min_addr: never mapped here */
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -938,9 +939,32 @@ static void test_misc(void)
 	T("readlinkat", "/proc/self/exe good", syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", buf, sizeof(buf)));
 }
 
+static void test_memfd_msync(void)
+{
+	T("memfd_create", "name NULL", syscall(SYS_memfd_create, NULL, 0));
+	T("memfd_create", "name 0x1", syscall(SYS_memfd_create, UNMAPPED, 0));
+	T("memfd_create", "name kernel", syscall(SYS_memfd_create, KERNEL, 0));
+	T("memfd_create", "name straddle", syscall(SYS_memfd_create, straddle(), 0));
+	static char long_name[400];
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	T("memfd_create", "name of 399 bytes", syscall(SYS_memfd_create, long_name, 0));
+	T("memfd_create", "bad flags", syscall(SYS_memfd_create, "bp2", 0x4000));
+	long fd = syscall(SYS_memfd_create, "bp2", MFD_CLOEXEC);
+	printf("memfd_create(good) -> %s\n", fd >= 0 ? "a descriptor" : strerrorname_np(errno));
+	if (fd >= 0)
+		close((int)fd);
+
+	T("msync", "unmapped", syscall(SYS_msync, UNMAPPED_PAGE, 4096, MS_SYNC));
+	T("msync", "kernel", syscall(SYS_msync, KERNEL, 4096, MS_SYNC));
+	T("msync", "huge length", syscall(SYS_msync, 0x10000, ~0UL, MS_SYNC));
+	T("msync", "wrapping range", syscall(SYS_msync, 0x7fffffff0000UL, 0x100000000000UL, MS_SYNC));
+	T("msync", "bad flags", syscall(SYS_msync, 0x10000, 4096, 0x100));
+}
+
 int main(void)
 {
 	setup();
+	test_memfd_msync();
 	test_clone();
 	test_futex();
 	test_signals();

@@ -27,7 +27,7 @@ while read -r name extra; do
         sections+=("$name")
     fi
 done < <("$(probe_path abi)" list)
-is "${#sections[@]}:${#alone[@]}" "17:6" "abi list: 17 sections, 6 run alone"
+is "${#sections[@]}:${#alone[@]}" "18:6" "abi list: 18 sections, 6 run alone"
 
 # The exit status Linux gives each alone section (checked natively, so that
 # none can pass with both sides broken the same way).
