@@ -23,9 +23,12 @@ LIB_OBJS := $(filter-out $(BUILD)/src/cli/%,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 GUEST_SRCS := $(wildcard tests/guest/*.c)
+# Probes also built against musl, dynamically: its loader and libc are a second ABI user.
+MUSL_PROBES := abi sysregs
 GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%) \
 	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-pie) \
-	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-dyn)
+	$(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%-dyn) \
+	$(MUSL_PROBES:%=$(BUILD)/tests/guest/%-musl)
 UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
 
 .PHONY: all deps demo check check-clang check-plain check-asan unit bench fixtures clean
@@ -84,6 +87,18 @@ $(BUILD)/tests/guest/%-dyn: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  PROBE $@"
 	@gcc -O1 -Wall -o $@ $<
+
+# musl's headers lack the kernel's; these links add only linux/ and asm/.
+$(BUILD)/musl-include:
+	@mkdir -p $@
+	@ln -sfn /usr/include/linux $@/linux
+	@ln -sfn /usr/include/asm-generic $@/asm-generic
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+
+$(BUILD)/tests/guest/%-musl: tests/guest/%.c $(wildcard tests/guest/*.h) | $(BUILD)/musl-include
+	@mkdir -p $(dir $@)
+	@echo "  PROBE $@"
+	@musl-gcc -O1 -Wall -idirafter $(BUILD)/musl-include -o $@ $< -lpthread
 
 $(BUILD)/tests/guest/%-pie: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@ packages=(
     build-essential gcc make      # the C toolchain
     clang libclang-rt-14-dev      # clang builds and the ASan/UBSan runtimes
     libc6-dev                     # static libc for the guest probes (gcc -static)
+    musl musl-tools               # musl builds of the probes (its loader, its libc)
     busybox-static                # the test rootfs (tests/fixtures/busybox-rootfs.sh)
     debootstrap                   # the Debian test rootfs (tests/fixtures/debian-rootfs.sh)
     libseccomp-dev libjson-c-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev

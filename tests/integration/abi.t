@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # tests/guest/abi (threads, futexes, TLS, signals with siginfo and ucontext,
-# sigaltstack, timers, timerfd/eventfd, the vDSO, poll/select/epoll) section
-# by section, and tests/guest/badptr2 (bad pointers for those calls),
-# natively vs under airlock: static, static-PIE and, in the Debian rootfs
-# (it needs glibc's shared libraries), dynamic builds.
+# sigaltstack, timers, timerfd/eventfd, the vDSO, shared file mappings,
+# poll/select/epoll) section by section, and tests/guest/badptr2 (bad
+# pointers for those calls), natively vs under airlock: static, static-PIE,
+# dynamic in the Debian rootfs (it needs glibc's shared libraries), and
+# dynamic against musl.
 
 # shellcheck source=../lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
@@ -76,6 +77,20 @@ if require_probes abi-dyn; then
         rm -rf "$RD"
     else
         not_ok "the Debian fixture builds (tests/fixtures/debian-rootfs.sh)"
+    fi
+fi
+
+# The musl build: musl's own loader (PT_INTERP) and libc, from the host's musl package.
+if require_probes abi-musl; then
+    musl_loader=/lib/ld-musl-x86_64.so.1
+    if LC_ALL=C grep -q -a 'ld-musl-x86_64\.so\.1' "$(probe_path abi-musl)" && [[ -f $musl_loader ]]; then
+        ok "abi-musl names musl's loader as its interpreter"
+        RM=$(scratch_rootfs "$FIXTURE" "$(probe_path abi-musl)")
+        mkdir -p "$RM/lib" && cp "$musl_loader" "$RM/lib/"
+        run_sections "$RM" abi-musl
+        rm -rf "$RM"
+    else
+        not_ok "abi-musl is a musl dynamic executable and $musl_loader exists (scripts/install-deps.sh)"
     fi
 fi
 

@@ -15,8 +15,17 @@ require_probes sysregs sysregs-pie getppid gatefuzz || done_testing
 R=$(scratch_rootfs "$FIXTURE" "$(probe_path sysregs)" "$(probe_path sysregs-pie)" \
     "$(probe_path getppid)" "$(probe_path gatefuzz)")
 
-# Registers after SYSCALL, on each path through the gate, both ways.
-for probe in sysregs sysregs-pie; do
+# Registers after SYSCALL, on each path through the gate, both ways; the
+# musl build goes through musl's loader and its own syscall wrappers.
+probes=(sysregs sysregs-pie)
+if require_probes sysregs-musl && [[ -f /lib/ld-musl-x86_64.so.1 ]]; then
+    cp "$(probe_path sysregs-musl)" "$R/probe/"
+    mkdir -p "$R/lib" && cp /lib/ld-musl-x86_64.so.1 "$R/lib/"
+    probes+=(sysregs-musl)
+else
+    not_ok "sysregs-musl and musl's loader (scripts/install-deps.sh)"
+fi
+for probe in "${probes[@]}"; do
     compare_native -d "$probe (shared memory where it can)" "$R" "/probe/$probe"
     AIRLOCK_FASTCALL=0 compare_native -d "$probe (VM exits only)" "$R" "/probe/$probe"
 done
