@@ -254,6 +254,11 @@ echo
 echo "true, python3: hyperfine -N, $RUNS runs after $WARMUP warmup; getppid, clock_gettime:"
 echo "median of $REPEATS runs of $CALLS and $CLOCK_CALLS calls."
 echo "Ratios are runtime / airlock: below 1.00x is faster than airlock. Raw data: $B/"
+if [[ -n ${getppid_ns[airlock]:-} && -n ${getppid_ns[runsc]:-} ]]; then
+    awk -v a="${getppid_ns[airlock]}" -v r="${getppid_ns[runsc]}" 'BEGIN {
+        printf "getppid round trip under airlock: %.2fx runsc'"'"'s (target: below runsc'"'"'s): %s\n",
+            (r > 0) ? a / r : 0, (a < r) ? "met" : "NOT met" }'
+fi
 if [[ -n ${clock_ns[airlock]:-} && -n ${clock_ns[native]:-} ]]; then
     awk -v a="${clock_ns[airlock]}" -v n="${clock_ns[native]}" 'BEGIN {
         r = (n > 0) ? a / n : 0
