@@ -11,8 +11,10 @@ import sys
 RESTARTS = "starts over if the call is restarted after a signal that runs no handler (a stop and continue)"
 
 PARTIAL = {
-    "clone": "threads only (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, with the TLS, tid and "
-             "SYSVSEM flags), at most 256 at once (then EAGAIN); other flags, new processes included, give ENOSYS",
+    "clone": "threads with glibc's flags (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, with the TLS, "
+             "tid and SYSVSEM flags; at most 256 at once, then EAGAIN) and processes (fork's flags; CLONE_VM only "
+             "with CLONE_VFORK, and the child gets a copy of the memory); the exit signal is always SIGCHLD; "
+             "other flags give ENOSYS",
     "clone3": "arguments are checked as Linux does, then every valid request gives ENOSYS, so glibc falls back to clone",
     "mmap": "file mappings are separate copies made at mmap time, so they miss later changes to the file and to "
             "each other; a writable MAP_SHARED mapping reaches its file only at msync, munmap and exit; files other "
@@ -30,7 +32,6 @@ PARTIAL = {
     "rt_tgsigqueueinfo": "as rt_sigqueueinfo",
     "futex": "WAIT, WAKE, their BITSET forms, REQUEUE, CMP_REQUEUE, WAKE_OP and the PI lock ops; "
              "WAIT_REQUEUE_PI and CMP_REQUEUE_PI give ENOSYS; FUTEX_WAIT's relative timeout " + RESTARTS,
-    "wait4": "always ECHILD: no child processes yet (invalid options are not refused with EINVAL)",
     "ioctl": "TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX, TCFLSH, TCSBRK, TCXONC; others ENOTTY",
     "fcntl": "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, F_ADD_SEALS/GET_SEALS, record and OFD locks; others EINVAL",
     "memfd_create": "MFD_HUGETLB gives EINVAL; mappings of the memfd follow mmap's notes",
@@ -63,10 +64,13 @@ PARTIAL = {
     "getrusage": "the monitor's threads are counted: RUSAGE_SELF includes the polling of PVM server threads, "
                  "RUSAGE_THREAD leaves out the calls a server thread answered",
     "sysinfo": "the host's figures",
+    "vfork": "the parent waits until the child execs or exits, but the child has a copy of the memory, "
+             "so the parent does not see what the child wrote",
+    "execve": "a process with more than one thread gets ENOSYS; a path into the emulated /proc (/proc/self/exe) "
+              "gives ENOENT",
+    "execveat": "as execve",
 }
-LATER = {
-    "fork": "processes stage", "vfork": "processes stage", "execve": "processes stage",
-}
+LATER = {}
 
 
 def main(unistd, served_list, out):

@@ -70,6 +70,7 @@ struct guest {
 	bool world_stopped;
 	uint8_t enosys_reported[512 / 8];
 	char hostname[65];      /* uname's nodename */
+	bool first_process;     /* the container's first process (the others are its forks) */
 	struct procfs proc;     /* the emulated /proc's state */
 };
 
@@ -108,7 +109,9 @@ typedef long (*syscall_fn)(struct guest *g, const uint64_t *a);
 struct utsname;
 void guest_uname(const struct guest *g, struct utsname *u);
 
-/* Ends the whole guest with the status the CLI reports (code or 128 + signal). */
+/* Ends the whole guest process with an exit code (the CLI reports it). */
 _Noreturn void guest_exit(struct guest *g, int status);
+/* Ends it by signal sig: the first process with status 128 + sig, a child by the signal itself. */
+_Noreturn void guest_die(struct guest *g, int sig);
 
 #endif

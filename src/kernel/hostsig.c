@@ -70,6 +70,14 @@ int signal_host_init(struct guest *g)
 	return -pthread_sigmask(SIG_SETMASK, &none, NULL);
 }
 
+void signal_host_after_fork(void)
+{
+	/* Host signals the parent received are the parent's to deliver. */
+	for (int i = 0; i < HOST_SLOTS; i++)
+		atomic_store(&slots[i].state, SLOT_FREE);
+	atomic_store(&host_pending, false);
+}
+
 void signal_drain_host(struct guest *g)
 {
 	if (!atomic_exchange(&host_pending, false))

@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -88,11 +90,39 @@ long sys_get_robust_list(struct guest *g, const uint64_t *a)
 	return 0;
 }
 
+/*
+ * Children are monitor processes whose pids are the guest's: the host's
+ * wait answers, and a child that died of a signal died of it on the host
+ * too (guest_exit). Blocking waits are interrupted by kicks like any call.
+ */
 long sys_wait4(struct guest *g, const uint64_t *a)
 {
-	(void)g;
-	(void)a;
-	return -ECHILD; /* a process without fork has no children */
+	/* Checked first, as Linux does, so that nothing is reaped on a bad pointer. */
+	if ((a[1] && !gmem_range_ok(a[1], sizeof(int))) || (a[3] && !gmem_range_ok(a[3], sizeof(struct rusage))))
+		return -EFAULT;
+	int status = 0;
+	struct rusage usage;
+	long pid = host_result(wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &usage : NULL));
+	if (pid > 0 && a[1] && gmem_copy_out(&g->mm, a[1], &status, sizeof(status)))
+		return -EFAULT;
+	if (pid > 0 && a[3] && gmem_copy_out(&g->mm, a[3], &usage, sizeof(usage)))
+		return -EFAULT;
+	return pid;
+}
+
+long sys_waitid(struct guest *g, const uint64_t *a)
+{
+	if ((a[2] && !gmem_range_ok(a[2], sizeof(siginfo_t))) || (a[4] && !gmem_range_ok(a[4], sizeof(struct rusage))))
+		return -EFAULT;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	struct rusage usage;
+	long r = host_result(syscall(SYS_waitid, (int)a[0], (pid_t)a[1], &info, (int)a[3], a[4] ? &usage : NULL));
+	if (r == 0 && a[2] && gmem_copy_out(&g->mm, a[2], &info, sizeof(info)))
+		return -EFAULT;
+	if (r == 0 && a[4] && gmem_copy_out(&g->mm, a[4], &usage, sizeof(usage)))
+		return -EFAULT;
+	return r;
 }
 
 /*

@@ -245,7 +245,7 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 			}
 			if (g->trace)
 				fprintf(g->trace, "+++ killed by %s +++\n", signal_name(sig));
-			guest_exit(g, 128 + sig);
+			guest_die(g, sig);
 		}
 		/* sigsuspend's temporary mask gives way to the one it replaced. */
 		uint64_t old_mask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
@@ -255,7 +255,7 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 			/* No usable stack for the frame: Linux kills with SIGSEGV. */
 			if (g->trace)
 				fprintf(g->trace, "+++ killed by SIGSEGV +++\n");
-			guest_exit(g, 128 + SIGSEGV);
+			guest_die(g, SIGSEGV);
 		}
 		pthread_mutex_lock(&g->lock);
 		t->sigmask = (old_mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : SIG_BIT(sig))) & ~UNBLOCKABLE;
@@ -273,6 +273,21 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 /* The kernel's values (glibc's MINSIGSTKSZ is a runtime query). */
 #define KERNEL_SS_AUTODISARM (1U << 31)
 #define KERNEL_MINSIGSTKSZ 2048
+
+void signal_reset_for_exec(struct guest *g, struct thread *t)
+{
+	/* Handlers are gone with the old program; ignored signals stay ignored, as on Linux. */
+	pthread_mutex_lock(&g->lock);
+	for (int sig = 1; sig <= GUEST_NSIG; sig++) {
+		struct guest_sigaction *act = &g->sigactions[sig];
+		if (act->handler != (uint64_t)(uintptr_t)SIG_IGN)
+			*act = (struct guest_sigaction){.handler = (uint64_t)(uintptr_t)SIG_DFL};
+		else
+			act->flags = act->restorer = act->mask = 0;
+	}
+	t->altstack = (stack_t){.ss_flags = SS_DISABLE};
+	pthread_mutex_unlock(&g->lock);
+}
 
 long sys_rt_sigaction(struct guest *g, const uint64_t *a)
 {
@@ -570,7 +585,7 @@ long sys_rt_sigreturn(struct guest *g, const uint64_t *a)
 	if (sigframe_pop(current) < 0) {
 		if (g->trace)
 			fprintf(g->trace, "+++ killed by SIGSEGV +++\n");
-		guest_exit(g, 128 + SIGSEGV);
+		guest_die(g, SIGSEGV);
 	}
 	return (long)current->ctx.rax; /* the interrupted context's RAX, unchanged */
 }

@@ -60,5 +60,9 @@ int signal_host_init(struct guest *g);
 void signal_kick(struct thread *t);
 /* Moves host signals caught by the monitor into the guest's queues. */
 void signal_drain_host(struct guest *g);
+/* execve: handlers back to SIG_DFL (SIG_IGN kept), no alternate stack. */
+void signal_reset_for_exec(struct guest *g, struct thread *t);
+/* In a forked child: drops host signals recorded for the parent. */
+void signal_host_after_fork(void);
 
 #endif

@@ -9,8 +9,10 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -161,6 +163,11 @@ static int vcpu_get(struct guest *g, struct vcpu *out)
 	return err;
 }
 
+void thread_vcpus_after_fork(void)
+{
+	nidle = 0;
+}
+
 static void vcpu_put(struct guest *g, struct vcpu *vcpu)
 {
 	pthread_mutex_lock(&g->lock);
@@ -222,8 +229,10 @@ long sys_clone(struct guest *g, const uint64_t *a)
 	long invalid = clone_flags_invalid(flags, tls);
 	if (invalid)
 		return invalid;
+	if (!(flags & CLONE_THREAD))
+		return clone_process(g, flags, stack, parent_tid, child_tid, tls);
 	if ((flags & THREAD_FLAGS) != THREAD_FLAGS || (flags & ~(SERVED_FLAGS | CSIGNAL)))
-		return -ENOSYS; /* new processes come with the processes stage */
+		return -ENOSYS; /* threads that share less than glibc's do */
 	struct thread *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -371,9 +380,29 @@ long sys_gettid(struct guest *g, const uint64_t *a)
 	return current->tid;
 }
 
+_Noreturn void guest_die(struct guest *g, int sig)
+{
+	if (g->first_process)
+		guest_exit(g, 128 + sig); /* the CLI's status, as docker reports it */
+	/* A child's parent waits on the host: the monitor dies of the signal itself. */
+	mem_write_back_all(g);
+	fork_release_vfork_parent();
+	if (g->trace)
+		fflush(g->trace);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0}); /* no core of the monitor */
+	signal(sig, SIG_DFL);
+	sigset_t only;
+	sigemptyset(&only);
+	sigaddset(&only, sig);
+	pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+	_exit(128 + sig);
+}
+
 _Noreturn void guest_exit(struct guest *g, int status)
 {
 	mem_write_back_all(g); /* shared file mappings reach their files however the guest ends */
+	fork_release_vfork_parent();
 	if (g->trace)
 		fflush(g->trace);
 	if (getenv("AIRLOCK_STATS"))

@@ -23,6 +23,14 @@ void thread_leave_guest(struct thread *t);
 void thread_stop_world(struct mm *mm);
 void thread_start_world(struct mm *mm);
 
+/* clone without CLONE_THREAD: a new process (fork.c). */
+long clone_process(struct guest *g, uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+		   uint64_t tls);
+/* A vfork child lets its parent go on: at exec, and when it exits. */
+void fork_release_vfork_parent(void);
+/* In a forked child: no idle vCPUs of the parent's are left to reuse. */
+void thread_vcpus_after_fork(void);
+
 /* Marks the robust futexes a dying thread holds (futex.c). */
 void futex_exit_robust_list(struct guest *g, struct thread *t);
 

@@ -3,6 +3,7 @@
 // when one fires, the host signal reaches the monitor and becomes the
 // guest's signal (kernel/hostsig.c), with the timer's id and value intact.
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -62,6 +63,13 @@ static struct guest_timer {
 	uint64_t value;
 } timers[MAX_TIMERS];
 static pthread_mutex_t timers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void timers_after_fork(void)
+{
+	/* A child has no timers (host timers are not inherited either); the lock may be a dead thread's. */
+	pthread_mutex_init(&timers_lock, NULL);
+	memset(timers, 0, sizeof(timers));
+}
 
 int timers_host_signal(void)
 {

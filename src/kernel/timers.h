@@ -7,6 +7,9 @@
 
 #include "kernel/guest.h"
 
+/* In a forked child: no timers, as on Linux. */
+void timers_after_fork(void);
+
 /* The host signal every guest POSIX timer fires. */
 int timers_host_signal(void);
 

@@ -122,6 +122,26 @@ static bool host_trusts_tsc(void)
 	return ok;
 }
 
+static void start_keeper(void)
+{
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_t thread;
+	/* Without the thread the guest's clocks would drift: make the system call instead. */
+	if (pthread_create(&thread, &attr, keep_in_step, NULL))
+		vv->mode = VVAR_SYSCALL;
+	pthread_attr_destroy(&attr);
+}
+
+void vclock_after_fork(struct guest *g)
+{
+	(void)g;
+	if (vv && vv->mode == VVAR_TSC)
+		start_keeper(); /* the page was inherited; its keeper thread was not */
+}
+
 void vclock_init(struct guest *g, struct vcpu *vcpu)
 {
 	vv = physmem_host(&g->mm.pm, SYS_VVAR_GPA);
@@ -136,13 +156,5 @@ void vclock_init(struct guest *g, struct vcpu *vcpu)
 	uint64_t host[VVAR_CLOCKS];
 	uint64_t tsc = sample(host);
 	publish(tsc, host[VVAR_MONOTONIC], host, nominal_mult);
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_t thread;
-	/* Without the thread the guest's clocks would drift: make the system call instead. */
-	if (pthread_create(&thread, &attr, keep_in_step, NULL))
-		vv->mode = VVAR_SYSCALL;
-	pthread_attr_destroy(&attr);
+	start_keeper();
 }

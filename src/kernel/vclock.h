@@ -14,6 +14,8 @@
  * vDSO to make the system call.
  */
 void vclock_init(struct guest *g, struct vcpu *vcpu);
+/* In a forked child: the data page came along, the thread keeping it did not. */
+void vclock_after_fork(struct guest *g);
 
 /* clock_gettime as the guest's vDSO sees it: the system calls answer the same. */
 int vclock_gettime(clockid_t clock, struct timespec *ts);

@@ -199,6 +199,40 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 	return 0;
 }
 
+int elf_check(int fd, const char **why)
+{
+	Elf64_Ehdr eh;
+	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
+	if (got < 0) {
+		*why = "reading the program";
+		return -errno;
+	}
+	int err = check_header(&eh, got, why);
+	if (err)
+		return err;
+	Elf64_Phdr ph[MAX_PHNUM];
+	size_t ph_size = eh.e_phnum * sizeof(Elf64_Phdr);
+	if (pread(fd, ph, ph_size, (off_t)eh.e_phoff) != (ssize_t)ph_size) {
+		*why = "exec format error (truncated program headers)";
+		return -ENOEXEC;
+	}
+	for (int i = 0; i < eh.e_phnum; i++) {
+		char interp[PATH_MAX];
+		if (ph[i].p_type != PT_INTERP)
+			continue;
+		if (ph[i].p_filesz < 2 || ph[i].p_filesz > sizeof(interp) ||
+		    pread(fd, interp, ph[i].p_filesz, (off_t)ph[i].p_offset) != (ssize_t)ph[i].p_filesz ||
+		    interp[ph[i].p_filesz - 1] != '\0') {
+			*why = "exec format error (bad interpreter path)";
+			return -ENOEXEC;
+		}
+		*why = "opening the program's interpreter";
+		if (access(interp, R_OK) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 extern const unsigned char vdso_image[], vdso_image_end[];
 
 /*

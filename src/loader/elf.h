@@ -26,4 +26,12 @@ struct elf_image {
  */
 int elf_load(struct mm *mm, int fd, const char *name, struct elf_image *image, const char **why);
 
+/*
+ * What elf_load would refuse before it changes anything: -ENOEXEC for a
+ * file that is not a loadable x86-64 ELF, the error opening a PT_INTERP
+ * interpreter (ENOENT, EACCES...), or 0. execve checks this before its point
+ * of no return.
+ */
+int elf_check(int fd, const char **why);
+
 #endif

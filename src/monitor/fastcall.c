@@ -189,6 +189,21 @@ void fastcall_attach(struct thread *t)
 	pthread_attr_destroy(&attr);
 }
 
+void fastcall_after_fork(struct thread *t)
+{
+	if (!enabled)
+		return;
+	/* Only the calling thread came along: no server runs, and it owns its state. */
+	for (unsigned id = 0; id < MAX_VCPUS; id++) {
+		servers[id].owner = OWNER_VCPU;
+		servers[id].wake = 0;
+		servers[id].thread = NULL;
+		servers[id].started = false;
+		atomic_store(&servers[id].box->awake, 0);
+	}
+	fastcall_attach(t);
+}
+
 void fastcall_detach(struct thread *t)
 {
 	struct server *s = server_of(t);

@@ -29,6 +29,8 @@ void fastcall_init(struct guest *g);
 /* The vCPU's server now serves t (started on first use), or nobody. */
 void fastcall_attach(struct thread *t);
 void fastcall_detach(struct thread *t);
+/* In a forked child, whose only thread is t: servers of its own. */
+void fastcall_after_fork(struct thread *t);
 
 /* Brackets KVM_RUN: hands t's state to the server, then takes it back, waiting out a call in progress. */
 void fastcall_release(struct thread *t);

@@ -273,6 +273,7 @@ int launch_run(const struct launch_options *opts)
 	}
 	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	snprintf(g->hostname, sizeof(g->hostname), "%s", GUEST_DEFAULT_HOSTNAME);
+	g->first_process = true;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_mutex_init(&g->world_lock, NULL);
 	pthread_cond_init(&g->world_cond, NULL);

@@ -67,6 +67,15 @@ fail:;
 	return -err;
 }
 
+int kvm_vm_renew(struct vm *vm)
+{
+	/* The inherited descriptor names the parent's VM, bound to the parent's memory. */
+	close(vm->vm_fd);
+	int fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = fd < 0 ? -1 : move_above_guest_fds(fd);
+	return vm->vm_fd < 0 ? -errno : 0;
+}
+
 void kvm_vm_destroy(struct vm *vm)
 {
 	if (vm->vm_fd >= 0)

@@ -27,6 +27,8 @@ struct vcpu {
  */
 int kvm_vm_create(struct vm *vm, const char **why);
 void kvm_vm_destroy(struct vm *vm);
+/* In a forked monitor: a VM of its own, from the inherited /dev/kvm descriptor (no memslots yet). */
+int kvm_vm_renew(struct vm *vm);
 
 /* Creates vCPU `id` with its kvm_run mapping. Returns 0 or -errno. */
 int kvm_vcpu_create(struct vm *vm, unsigned id, struct vcpu *vcpu);

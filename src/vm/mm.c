@@ -29,6 +29,19 @@ void mm_destroy(struct mm *mm)
 	pthread_rwlock_destroy(&mm->lock);
 }
 
+int mm_after_fork(struct mm *mm)
+{
+	/*
+	 * The parent took the write lock around fork. glibc records a writer
+	 * by thread id, which the child's thread no longer has: start from a
+	 * fresh lock, and take it once more to publish any pending flush.
+	 */
+	pthread_rwlock_init(&mm->lock, NULL);
+	mm->write_held = false;
+	mm_write_lock(mm);
+	return mm_write_unlock(mm);
+}
+
 void mm_write_lock(struct mm *mm)
 {
 	pthread_rwlock_wrlock(&mm->lock);

@@ -48,6 +48,8 @@ int mm_write_unlock(struct mm *mm);
 /* Read side for translations; a no-op for the thread holding the write lock. */
 bool mm_read_lock(struct mm *mm);
 void mm_read_unlock(struct mm *mm, bool locked);
+/* In a forked child, for the write lock its parent held around fork: unlocked, flushed. */
+int mm_after_fork(struct mm *mm);
 /* Flushes every vCPU's view of the page tables now (holding the write lock). */
 int mm_flush(struct mm *mm);
 

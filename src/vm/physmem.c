@@ -86,6 +86,16 @@ static int cover_up_to(struct physmem *pm, uint64_t top)
 	return 0;
 }
 
+int physmem_register_again(struct physmem *pm)
+{
+	pm->sys_slot_size = 0;
+	int err = physmem_sync_sys_slot(pm);
+	uint64_t top = pm->user_registered;
+	pm->user_registered = 0;
+	pm->next_slot = FIRST_USER_SLOT;
+	return err ? err : cover_up_to(pm, top);
+}
+
 uint64_t physmem_alloc(struct physmem *pm, uint64_t len)
 {
 	len = PAGE_ALIGN_UP(len);

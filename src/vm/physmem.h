@@ -55,6 +55,9 @@ uint64_t physmem_alloc_sys_page(struct physmem *pm);
  */
 int physmem_sync_sys_slot(struct physmem *pm);
 
+/* Registers every slot again, in a new VM over the same memory (a forked monitor's). */
+int physmem_register_again(struct physmem *pm);
+
 /* Zeroed, contiguous program memory; returns its gpa, or 0 when full. */
 uint64_t physmem_alloc(struct physmem *pm, uint64_t len);
 /*
