@@ -25,8 +25,6 @@ PARTIAL = {
     "madvise": "only MADV_DONTNEED acts: private memory reads back as zeroes (private file mappings too, where "
                "Linux rereads the file) and shared file mappings keep their contents; other advice, unknown values "
                "included, is accepted and ignored",
-    "kill": "only the calling process (its pid, 0 and its own group); -1 gives ESRCH, as Linux does for a "
-            "process alone in its namespace; another thread's id gives ESRCH",
     "rt_sigqueueinfo": "real-time signals queue at most 64 deep per thread and per process; "
                        "further ones are dropped and the call still returns 0 (Linux: EAGAIN)",
     "rt_tgsigqueueinfo": "as rt_sigqueueinfo",
@@ -67,7 +65,7 @@ PARTIAL = {
     "vfork": "the parent waits until the child execs or exits, but the child has a copy of the memory, "
              "so the parent does not see what the child wrote",
     "execve": "a process with more than one thread gets ENOSYS; a path into the emulated /proc (/proc/self/exe) "
-              "gives ENOENT",
+              "gives ENOENT; a file open for writing is not refused with ETXTBSY",
     "execveat": "as execve",
 }
 LATER = {}

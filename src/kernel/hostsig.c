@@ -4,6 +4,7 @@
 // leave KVM_RUN (immediate_exit); the vCPU thread then moves the records
 // into the guest's queues. The kick signal reuses the same handler.
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -100,9 +101,12 @@ void signal_drain_host(struct guest *g)
 			info.timer.overrun = host.si_overrun;
 			info.timer.value = (uint64_t)(uintptr_t)host.si_value.sival_ptr;
 		} else if (host.si_code <= 0) {
-			/* Sent from outside the container: its pid is not visible inside. */
-			info.kill.pid = 0;
+			/* Another guest process's pid; 0 from outside the container's pid namespace. */
+			info.kill.pid = host.si_pid;
 			info.kill.uid = host.si_uid;
+		} else if (host.si_signo == SIGCHLD) {
+			/* The child's pid, status and times, in the kernel's own layout. */
+			memcpy(info.bytes, (const char *)&host + offsetof(siginfo_t, si_pid), sizeof(info.bytes));
 		}
 		if (host.si_code == SI_TKILL && current)
 			signal_send_thread(current, &info);

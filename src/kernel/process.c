@@ -97,9 +97,7 @@ long sys_get_robust_list(struct guest *g, const uint64_t *a)
  */
 long sys_wait4(struct guest *g, const uint64_t *a)
 {
-	/* Checked first, as Linux does, so that nothing is reaped on a bad pointer. */
-	if ((a[1] && !gmem_range_ok(a[1], sizeof(int))) || (a[3] && !gmem_range_ok(a[3], sizeof(struct rusage))))
-		return -EFAULT;
+	/* As on Linux, a bad pointer is found only after the child was reaped. */
 	int status = 0;
 	struct rusage usage;
 	long pid = host_result(wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &usage : NULL));
@@ -112,15 +110,14 @@ long sys_wait4(struct guest *g, const uint64_t *a)
 
 long sys_waitid(struct guest *g, const uint64_t *a)
 {
-	if ((a[2] && !gmem_range_ok(a[2], sizeof(siginfo_t))) || (a[4] && !gmem_range_ok(a[4], sizeof(struct rusage))))
-		return -EFAULT;
 	siginfo_t info;
 	memset(&info, 0, sizeof(info));
 	struct rusage usage;
 	long r = host_result(syscall(SYS_waitid, (int)a[0], (pid_t)a[1], &info, (int)a[3], a[4] ? &usage : NULL));
-	if (r == 0 && a[2] && gmem_copy_out(&g->mm, a[2], &info, sizeof(info)))
-		return -EFAULT;
 	if (r == 0 && a[4] && gmem_copy_out(&g->mm, a[4], &usage, sizeof(usage)))
+		return -EFAULT;
+	/* Linux writes the siginfo (zeroes when nothing was reaped) even when the call fails. */
+	if (a[2] && gmem_copy_out(&g->mm, a[2], &info, sizeof(info)))
 		return -EFAULT;
 	return r;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kernel/sigframe.h"
@@ -523,9 +524,9 @@ long sys_kill(struct guest *g, const uint64_t *a)
 	int sig = (int)a[1];
 	if (sig < 0 || sig > GUEST_NSIG)
 		return -EINVAL;
-	/* -1 means every process but the caller: there are no others yet. */
-	if (pid != getpid() && pid != 0 && pid != -getpgrp())
-		return -ESRCH;
+	/* Other guest processes are monitor processes in the same pid namespace: the host delivers. */
+	if (pid != getpid())
+		return host_result(kill((pid_t)pid, sig));
 	if (sig) {
 		struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_USER, .kill = {getpid(), getuid()}};
 		signal_send_process(g, &info);
@@ -538,7 +539,7 @@ static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 	if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || tgid <= 0)
 		return -EINVAL;
 	if (tgid != getpid())
-		return -ESRCH;
+		return host_result(syscall(SYS_tgkill, (pid_t)tgid, (pid_t)tid, sig));
 	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_TKILL, .kill = {getpid(), getuid()}};
 	return signal_send_to(g, (pid_t)tid, &info) ? 0 : -ESRCH;
 }

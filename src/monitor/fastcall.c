@@ -45,6 +45,7 @@ enum { OWNER_FREE, OWNER_VCPU, OWNER_SERVER, OWNER_SERVER_WAITED };
 #define REKICK_NS 10000000L
 #define KICK (SIGRTMIN + 4)
 #define SERVER_STACK (256 * 1024)
+#define START_AFTER_EXITS 16
 
 struct server {
 	_Atomic int owner;
@@ -54,6 +55,7 @@ struct server {
 	struct guest *g;
 	pthread_t host;
 	bool started;
+	unsigned exit_calls; /* calls it could have served, before it was started */
 };
 
 static struct server servers[MAX_VCPUS];
@@ -175,11 +177,13 @@ static void *server_main(void *arg)
 void fastcall_attach(struct thread *t)
 {
 	struct server *s = server_of(t);
-	if (!s)
-		return;
-	s->thread = t;
-	if (s->started)
-		return;
+	if (s)
+		s->thread = t;
+}
+
+/* Started by the vCPU thread once its guest thread has shown it makes calls (fastcall_wake). */
+static void start_server(struct server *s)
+{
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, SERVER_STACK);
@@ -199,6 +203,7 @@ void fastcall_after_fork(struct thread *t)
 		servers[id].wake = 0;
 		servers[id].thread = NULL;
 		servers[id].started = false;
+		servers[id].exit_calls = 0;
 		atomic_store(&servers[id].box->awake, 0);
 	}
 	fastcall_attach(t);
@@ -247,7 +252,15 @@ void fastcall_claim(struct thread *t)
 void fastcall_wake(struct thread *t)
 {
 	struct server *s = server_of(t);
-	if (s && s->started && atomic_load(&s->box->awake) == 0) {
+	if (!s)
+		return;
+	/* A short-lived program gains nothing from a thread it pays to create. */
+	if (!s->started) {
+		if (++s->exit_calls == START_AFTER_EXITS)
+			start_server(s);
+		return;
+	}
+	if (atomic_load(&s->box->awake) == 0) {
 		atomic_store(&s->wake, 1);
 		futex(&s->wake, FUTEX_WAKE_PRIVATE, 1, NULL);
 	}

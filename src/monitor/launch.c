@@ -25,6 +25,7 @@
 #include "kernel/syscall.h"
 #include "monitor/fastcall.h"
 #include "monitor/monitor.h"
+#include "monitor/pidns.h"
 #include "kernel/vclock.h"
 #include "util/log.h"
 #include "vm/cpu.h"
@@ -265,6 +266,11 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 
 int launch_run(const struct launch_options *opts)
 {
+	int err = pidns_enter();
+	if (err) {
+		log_error("pid namespace: %s", strerror(-err));
+		return EXIT_AIRLOCK_FAILED;
+	}
 	struct guest *g = calloc(1, sizeof(*g));
 	struct thread *t = calloc(1, sizeof(*t));
 	if (!g || !t) {

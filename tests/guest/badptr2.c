@@ -25,6 +25,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/xattr.h>
@@ -319,6 +320,7 @@ static void test_futex(void)
 
 	T("futex", "LOCK_PI uaddr NULL", futex(NULL, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0));
 	T("futex", "LOCK_PI uaddr at hole", futex(hole, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0));
+	word = 0x3ffffff0; /* no thread's id (under airlock the main thread may be pid 1) */
 	T("futex", "UNLOCK_PI not owner", futex(&word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
 	T("futex", "bad op", futex(&word, 99, 0, NULL, NULL, 0));
 }
@@ -961,10 +963,54 @@ static void test_memfd_msync(void)
 	T("msync", "bad flags", syscall(SYS_msync, 0x10000, 4096, 0x100));
 }
 
+static void test_processes(void)
+{
+	T("wait4", "no children, status 0x1", syscall(SYS_wait4, -1, UNMAPPED, 0, NULL));
+	T("wait4", "bad options", syscall(SYS_wait4, -1, NULL, 0x10000000, NULL));
+	T("waitid", "no children, info 0x1", syscall(SYS_waitid, P_ALL, 0, UNMAPPED, WEXITED, NULL));
+	T("waitid", "bad idtype", syscall(SYS_waitid, 99, 0, NULL, WEXITED, NULL));
+	T("waitid", "no options", syscall(SYS_waitid, P_ALL, 0, NULL, 0, NULL));
+	pid_t child = fork();
+	if (child == 0)
+		_exit(3);
+	/* The child is reaped, then the status cannot be stored. */
+	T("wait4", "a child, status kernel", syscall(SYS_wait4, child, KERNEL, 0, NULL));
+	T("wait4", "that child again", syscall(SYS_wait4, child, NULL, 0, NULL));
+	child = fork();
+	if (child == 0)
+		_exit(4);
+	T("wait4", "a child, rusage 0x1", syscall(SYS_wait4, child, NULL, 0, UNMAPPED));
+
+	static char *const argv[] = {"x", NULL};
+	static char *const bad_argv[] = {"x", (char *)KERNEL, NULL};
+	T("execve", "path NULL", syscall(SYS_execve, NULL, argv, NULL));
+	T("execve", "path 0x1", syscall(SYS_execve, UNMAPPED, argv, NULL));
+	T("execve", "path kernel", syscall(SYS_execve, KERNEL, argv, NULL));
+	T("execve", "path straddle", syscall(SYS_execve, straddle(), argv, NULL));
+	T("execve", "missing", syscall(SYS_execve, DIR_ "/missing", argv, NULL));
+	T("execve", "a directory", syscall(SYS_execve, DIR_, argv, NULL));
+	T("execve", "not executable", syscall(SYS_execve, SRC, argv, NULL));
+	int garbage = open(DIR_ "/garbage", O_WRONLY | O_CREAT | O_EXCL, 0755);
+	if (garbage < 0 || wr(garbage, "neither ELF nor script\n", 23) != 23)
+		die("garbage");
+	close(garbage); /* open for writing, it would be ETXTBSY */
+	T("execve", "not a program", syscall(SYS_execve, DIR_ "/garbage", argv, NULL));
+	unlink(DIR_ "/garbage");
+	T("execve", "argv 0x1", syscall(SYS_execve, "/bin/true", UNMAPPED, NULL));
+	T("execve", "argv kernel", syscall(SYS_execve, "/bin/true", KERNEL, NULL));
+	T("execve", "argv[1] kernel", syscall(SYS_execve, "/bin/true", bad_argv, NULL));
+	T("execve", "envp 0x1", syscall(SYS_execve, "/bin/true", argv, UNMAPPED));
+	T("execve", "envp straddle", syscall(SYS_execve, "/bin/true", argv, straddle()));
+	T("execveat", "bad dirfd", syscall(SYS_execveat, 1000, "x", argv, NULL, 0));
+	T("execveat", "bad flags", syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0x4));
+	T("execveat", "empty path", syscall(SYS_execveat, AT_FDCWD, "", argv, NULL, 0));
+}
+
 int main(void)
 {
 	setup();
 	test_memfd_msync();
+	test_processes();
 	test_clone();
 	test_futex();
 	test_signals();

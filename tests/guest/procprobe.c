@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,9 +353,12 @@ static const char *listing(const char *path, int *types_ok)
 	closedir(d);
 	qsort(sorted, (size_t)n, sizeof(sorted[0]), cmp_str);
 	out[0] = 0;
+	/* Only process and thread directories name the pid (under airlock it may be 1, like fd 1). */
+	size_t plen = strlen(path);
+	bool pid_dirs = !strcmp(path, "/proc") || (plen >= 5 && !strcmp(path + plen - 5, "/task"));
 	for (int i = 0; i < n; i++) {
 		strcat(out, i ? " " : "");
-		strcat(out, !strcmp(sorted[i], pid_str) ? "PID" : sorted[i]);
+		strcat(out, pid_dirs && !strcmp(sorted[i], pid_str) ? "PID" : sorted[i]);
 	}
 	return out;
 }
@@ -600,7 +604,7 @@ static void check_errors(void)
 		{"/proc/self", O_RDONLY | O_NOFOLLOW},
 		{"/proc/self/fd/", O_RDONLY | O_DIRECTORY},
 		{"/proc/sys/kernel/missing", O_RDONLY},
-		{"/proc/self/task/1/status", O_RDONLY},
+		{"/proc/self/task/999999999/status", O_RDONLY},
 	};
 	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
 		int fd = open(opens[i].path, opens[i].flags, 0644);

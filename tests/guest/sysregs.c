@@ -2,7 +2,7 @@
 // Guest probe: what a raw SYSCALL leaves in the registers. Linux returns
 // with every register but RAX, RCX (the return address) and R11 (RFLAGS)
 // unchanged, and RFLAGS itself restored from R11. Each call below takes a
-// different path through airlock's PVM gate: getppid (answered through
+// different path through airlock's PVM gate: getpid (answered through
 // shared memory), kill(pid, 0) (a call only the vCPU's own thread serves)
 // and an out-of-range number (ENOSYS). Prints one line per call and flag
 // setting; the output must match Linux's.
@@ -108,8 +108,8 @@ static void report(const char *what, uint64_t nr, uint64_t a0, uint64_t a1, uint
 {
 	call(nr, a0, a1, flags);
 	printf("%s flags=%#llx: ", what, (unsigned long long)flags);
-	if (nr == SYS_getppid)
-		printf("rax>0:%s", (int64_t)result.rax > 0 ? "yes" : "no"); /* the parent differs */
+	if (nr == SYS_getpid)
+		printf("rax>0:%s", (int64_t)result.rax > 0 ? "yes" : "no"); /* the pid differs */
 	else
 		printf("rax=%lld", (long long)result.rax);
 	for (int i = 0; i < NREGS; i++) {
@@ -133,7 +133,7 @@ int main(void)
 	const uint64_t settings[] = {0x202, 0x202 | 0x8d5 /* CF PF AF ZF SF OF */, 0x202 | 0x400 /* DF */,
 				     0x202 | 0x40000 /* AC */, 0x202 | FLAGS_MASK};
 	for (unsigned i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
-		report("getppid", SYS_getppid, 0, 0, settings[i]);
+		report("getpid", SYS_getpid, 0, 0, settings[i]);
 		report("kill0", SYS_kill, (uint64_t)getpid(), 0, settings[i]);
 		report("enosys", 100000, 0, 0, settings[i]);
 	}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Processes (issue 4, first part): fork, exec, wait, pipes and signals
+# between guest processes, through busybox sh scripts natively (chroot) vs
+# under airlock; and nothing left behind when the container's first process
+# exits.
+
+# Single quotes are meant: the guest expands, not the host.
+# shellcheck disable=SC2016
+# shellcheck source=../lib/tap.sh
+source "$(dirname "$0")/../lib/tap.sh"
+
+FIXTURE=$(fixture_rootfs)
+check_airlock
+# Background jobs of a non-interactive shell read /dev/null: give the native side one.
+R=$(scratch_rootfs "$FIXTURE")
+mkdir -p "$R/dev" && mknod -m 666 "$R/dev/null" c 1 3
+
+sh_case() {
+    compare_native -d "sh: $1" "$R" /bin/sh -c "$2"
+}
+
+sh_case "subshell status" '( echo in subshell; exit 3 ); echo "status $?"'
+sh_case "command substitution" 'x=$(echo inner; echo two); echo "got [$x]"'
+sh_case "three-stage pipeline" 'cat /data/fruits.txt | sort | uniq -c'
+sh_case "pipeline status is the last command's" 'false | true; echo $?; true | false; echo $?'
+sh_case "here-document" 'cat <<EOF
+line one
+$((6 * 7))
+EOF'
+sh_case "exec replaces the shell" 'exec /bin/echo replaced; echo never'
+sh_case "nested shells and exit codes" 'sh -c "exit 7"; echo "sh: $?"; sh -c "sh -c \"exit 9\""; echo "nested: $?"'
+sh_case "background jobs and wait" 'for i in 1 2 3; do (sleep 0.$i; echo job $i) & done; wait; echo all done'
+sh_case "wait returns a job's status" 'sh -c "exit 5" & wait $!; echo "status $?"'
+sh_case "a child killed by a signal" 'sh -c "kill -9 \$\$"; echo "status $?"; sh -c "kill -TERM \$\$"; echo "status $?"'
+sh_case "kill of a background job" 'sleep 10 & pid=$!; kill $pid; wait $pid; echo "status $?"'
+sh_case "trap on a signal from a child" 'trap "echo got USR1" USR1; sh -c "kill -USR1 \$PPID"; sleep 0.1; echo after'
+sh_case "trap on exit" 'trap "echo bye" EXIT; echo working'
+sh_case "find -exec" 'find /data/tree -type f -exec wc -c {} \; | sort'
+sh_case "xargs runs a program per batch" 'printf "%s\n" a b c d e | xargs -n 2 echo'
+sh_case "a #! script" 'printf "#!/bin/sh\necho from the script \$1\nexit 4\n" >/tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh arg; echo "status $?"; rm /tmp/s.sh'
+sh_case "exec errors" '/data/fruits.txt; echo "not executable: $?"; /nonexistent; echo "missing: $?"'
+sh_case "descriptors across fork and exec" 'exec 3>/tmp/fd3; sh -c "echo via fd 3 >&3"; exec 3>&-; cat /tmp/fd3; rm /tmp/fd3'
+sh_case "a few hundred children in sequence" 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done; echo $i'
+
+# The container's first process is pid 1 of its own namespace; when it
+# exits, every process it left behind goes too.
+is "$("$AIRLOCK" run --rootfs "$R" -- /bin/sh -c 'echo $$')" 1 "the first process is pid 1"
+marker=airlock-processes-$$
+"$AIRLOCK" run --rootfs "$R" -- /bin/sh -c "sleep 100 $marker & echo started" >/dev/null
+no_leftovers "$marker" "a background child does not outlive the container"
+
+done_testing
