@@ -34,8 +34,8 @@ static int vfork_release_fd = -1;
 
 /* What KVM holds of the calling vCPU, to load into the child's new one. */
 struct vcpu_state {
-	struct kvm_xsave fpu;
 	uint64_t fs_base, gs_base;
+	struct kvm_xsave fpu; /* last: it ends in a flexible array */
 };
 
 static int save_vcpu(struct vcpu *vcpu, struct vcpu_state *st)

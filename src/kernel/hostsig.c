@@ -52,15 +52,22 @@ static void on_host_signal(int sig, siginfo_t *info, void *uc)
 		current->vcpu.run->immediate_exit = 1;
 }
 
-int signal_host_init(struct guest *g)
+/* The monitor's handler, with every forwarded signal blocked while it runs. */
+static struct sigaction recording_action(void)
 {
-	(void)g;
+	/* No SA_RESTART: a blocked host call returns EINTR so the guest sees the signal. */
 	struct sigaction sa = {.sa_sigaction = on_host_signal, .sa_flags = SA_SIGINFO};
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig <= SIGRTMAX; sig++)
 		if (forwarded(sig))
 			sigaddset(&sa.sa_mask, sig);
-	/* No SA_RESTART: a blocked host call returns EINTR so the guest sees the signal. */
+	return sa;
+}
+
+int signal_host_init(struct guest *g)
+{
+	(void)g;
+	struct sigaction sa = recording_action();
 	for (int sig = 1; sig <= SIGRTMAX; sig++) {
 		if ((forwarded(sig) || sig == SIGRTMIN + 4) && sigaction(sig, &sa, NULL) < 0)
 			return -errno;
@@ -69,6 +76,20 @@ int signal_host_init(struct guest *g)
 	sigset_t none;
 	sigemptyset(&none);
 	return -pthread_sigmask(SIG_SETMASK, &none, NULL);
+}
+
+void signal_host_mirror_sigchld(const struct guest_sigaction *act)
+{
+	/*
+	 * Children are monitor processes, reaped by the host kernel: it must
+	 * know when the guest asked for them to be reaped automatically.
+	 */
+	struct sigaction sa = recording_action();
+	if (act->handler == (uint64_t)(uintptr_t)SIG_IGN)
+		sa = (struct sigaction){.sa_handler = SIG_IGN};
+	else if (act->flags & SA_NOCLDWAIT)
+		sa.sa_flags |= SA_NOCLDWAIT;
+	sigaction(SIGCHLD, &sa, NULL);
 }
 
 void signal_host_after_fork(void)

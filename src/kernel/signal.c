@@ -288,6 +288,7 @@ void signal_reset_for_exec(struct guest *g, struct thread *t)
 	}
 	t->altstack = (stack_t){.ss_flags = SS_DISABLE};
 	pthread_mutex_unlock(&g->lock);
+	signal_host_mirror_sigchld(&g->sigactions[SIGCHLD]);
 }
 
 long sys_rt_sigaction(struct guest *g, const uint64_t *a)
@@ -316,6 +317,8 @@ long sys_rt_sigaction(struct guest *g, const uint64_t *a)
 		}
 	}
 	pthread_mutex_unlock(&g->lock);
+	if (a[1] && sig == SIGCHLD)
+		signal_host_mirror_sigchld(&act);
 	if (a[2] && gmem_copy_out(&g->mm, a[2], &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

@@ -62,6 +62,8 @@ void signal_kick(struct thread *t);
 void signal_drain_host(struct guest *g);
 /* execve: handlers back to SIG_DFL (SIG_IGN kept), no alternate stack. */
 void signal_reset_for_exec(struct guest *g, struct thread *t);
+/* SIGCHLD's SIG_IGN and SA_NOCLDWAIT, made the host's (hostsig.c). */
+void signal_host_mirror_sigchld(const struct guest_sigaction *act);
 /* In a forked child: drops host signals recorded for the parent. */
 void signal_host_after_fork(void);
 

@@ -43,6 +43,56 @@ sh_case "exec errors" '/data/fruits.txt; echo "not executable: $?"; /nonexistent
 sh_case "descriptors across fork and exec" 'exec 3>/tmp/fd3; sh -c "echo via fd 3 >&3"; exec 3>&-; cat /tmp/fd3; rm /tmp/fd3'
 sh_case "a few hundred children in sequence" 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done; echo $i'
 
+# Python: subprocess and os-level process calls, in the Debian rootfs.
+if D=$(debian_rootfs); then
+    py_case() {
+        compare_native -d "python3: $1" "$D" /usr/bin/python3 -c "$2"
+    }
+    py_case "subprocess.run and check_output" 'import subprocess
+r = subprocess.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"], capture_output=True, text=True)
+print(r.returncode, repr(r.stdout), repr(r.stderr))
+print(subprocess.check_output(["echo", "checked"], text=True), end="")
+try:
+    subprocess.check_call(["false"])
+except subprocess.CalledProcessError as e:
+    print("false ->", e.returncode)'
+    py_case "Popen with pipes both ways" 'import subprocess
+p = subprocess.Popen(["sort"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+out, _ = p.communicate("pear
+apple
+fig
+")
+print(out, end=""); print("status", p.returncode)'
+    py_case "a missing program" 'import subprocess
+try:
+    subprocess.run(["/no/such/program"])
+except FileNotFoundError as e:
+    print("FileNotFoundError", e.errno)'
+    py_case "fork, waitpid and signals" 'import os, signal
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+pid = os.fork()
+if pid == 0:
+    os.kill(os.getpid(), signal.SIGTERM)
+    os._exit(0)
+_, st = os.waitpid(pid, 0)
+print(os.WIFSIGNALED(st), os.WTERMSIG(st))'
+    py_case "SIGCHLD ignored: children reap themselves" 'import os, signal, time
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+time.sleep(0.2)
+try:
+    os.waitpid(pid, 0); print("left a zombie")
+except ChildProcessError:
+    print("reaped already")'
+else
+    not_ok "the Debian fixture builds (tests/fixtures/debian-rootfs.sh)"
+fi
+
 # The container's first process is pid 1 of its own namespace; when it
 # exits, every process it left behind goes too.
 is "$("$AIRLOCK" run --rootfs "$R" -- /bin/sh -c 'echo $$')" 1 "the first process is pid 1"
