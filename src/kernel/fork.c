@@ -115,6 +115,14 @@ static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64
 	}
 	if (g->trace)
 		fflush(g->trace);
+	/*
+	 * No host signal is handled until the child has a vCPU again (the
+	 * handler touches it) and has dropped what the parent had recorded;
+	 * one sent to the child meanwhile waits in the kernel.
+	 */
+	sigset_t all, old_mask;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old_mask);
 	/* No other monitor thread may be half-way through the region map or the process state. */
 	mm_write_lock(&g->mm);
 	pthread_mutex_lock(&g->lock);
@@ -130,6 +138,7 @@ static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64
 			log_error("fork: the child's VM: %s", strerror(-err));
 			guest_exit(g, 125);
 		}
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		if (release[0] >= 0) {
 			close(release[0]);
 			vfork_release_fd = fcntl(release[1], F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
@@ -147,6 +156,7 @@ static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64
 		return 0;
 	}
 	mm_write_unlock(&g->mm);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	free(st);
 	if (pid < 0) {
 		close(release[0]);

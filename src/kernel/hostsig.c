@@ -48,8 +48,9 @@ static void on_host_signal(int sig, siginfo_t *info, void *uc)
 		}
 		atomic_store(&host_pending, true);
 	}
-	if (current && current->vcpu.run)
-		current->vcpu.run->immediate_exit = 1;
+	struct kvm_run *run = current ? current->vcpu.run : NULL;
+	if (run)
+		run->immediate_exit = 1;
 }
 
 /* The monitor's handler, with every forwarded signal blocked while it runs. */

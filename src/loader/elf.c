@@ -123,6 +123,37 @@ static int load_span(const Elf64_Phdr *ph, int phnum, uint64_t *low, uint64_t *h
 	return *high ? 0 : -ENOEXEC;
 }
 
+/* Reads and checks the ELF header and the program headers (MAX_PHNUM of room). */
+static int read_headers(int fd, Elf64_Ehdr *eh, Elf64_Phdr *ph, const char **why)
+{
+	ssize_t got = pread(fd, eh, sizeof(*eh), 0);
+	if (got < 0) {
+		*why = "reading the program";
+		return -errno;
+	}
+	int err = check_header(eh, got, why);
+	if (err)
+		return err;
+	size_t ph_size = eh->e_phnum * sizeof(Elf64_Phdr);
+	if (pread(fd, ph, ph_size, (off_t)eh->e_phoff) != (ssize_t)ph_size) {
+		*why = "exec format error (truncated program headers)";
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* The path a PT_INTERP header names, NUL-terminated within size. */
+static int read_interp(int fd, const Elf64_Phdr *ph, char *interp, size_t size, const char **why)
+{
+	if (ph->p_filesz < 2 || ph->p_filesz > size ||
+	    pread(fd, interp, ph->p_filesz, (off_t)ph->p_offset) != (ssize_t)ph->p_filesz ||
+	    interp[ph->p_filesz - 1] != '\0') {
+		*why = "exec format error (bad interpreter path)";
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 /*
  * Maps an object. ET_EXEC loads at its link addresses; a PIE program at
  * USER_PIE_BASE; an interpreter (is_interp) wherever the mmap area has room,
@@ -132,20 +163,11 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 		       const char **why)
 {
 	Elf64_Ehdr eh;
-	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
-	if (got < 0) {
-		*why = "reading the program";
-		return -errno;
-	}
-	int err = check_header(&eh, got, why);
+	Elf64_Phdr ph[MAX_PHNUM];
+	int err = read_headers(fd, &eh, ph, why);
 	if (err)
 		return err;
-	Elf64_Phdr ph[MAX_PHNUM];
 	size_t ph_size = eh.e_phnum * sizeof(Elf64_Phdr);
-	if (pread(fd, ph, ph_size, (off_t)eh.e_phoff) != (ssize_t)ph_size) {
-		*why = "exec format error (truncated program headers)";
-		return -ENOEXEC;
-	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		*why = "reading the program";
@@ -175,12 +197,9 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 
 	for (int i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type == PT_INTERP && !is_interp) {
-			if (ph[i].p_filesz < 2 || ph[i].p_filesz > sizeof(obj->interp) ||
-			    pread(fd, obj->interp, ph[i].p_filesz, (off_t)ph[i].p_offset) != (ssize_t)ph[i].p_filesz ||
-			    obj->interp[ph[i].p_filesz - 1] != '\0') {
-				*why = "exec format error (bad interpreter path)";
-				return -ENOEXEC;
-			}
+			err = read_interp(fd, &ph[i], obj->interp, sizeof(obj->interp), why);
+			if (err)
+				return err;
 		}
 		if (ph[i].p_type == PT_PHDR)
 			obj->phdr = obj->bias + ph[i].p_vaddr;
@@ -202,30 +221,17 @@ static int load_object(struct mm *mm, int fd, const char *name, bool is_interp, 
 int elf_check(int fd, const char **why)
 {
 	Elf64_Ehdr eh;
-	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
-	if (got < 0) {
-		*why = "reading the program";
-		return -errno;
-	}
-	int err = check_header(&eh, got, why);
+	Elf64_Phdr ph[MAX_PHNUM];
+	int err = read_headers(fd, &eh, ph, why);
 	if (err)
 		return err;
-	Elf64_Phdr ph[MAX_PHNUM];
-	size_t ph_size = eh.e_phnum * sizeof(Elf64_Phdr);
-	if (pread(fd, ph, ph_size, (off_t)eh.e_phoff) != (ssize_t)ph_size) {
-		*why = "exec format error (truncated program headers)";
-		return -ENOEXEC;
-	}
 	for (int i = 0; i < eh.e_phnum; i++) {
 		char interp[PATH_MAX];
 		if (ph[i].p_type != PT_INTERP)
 			continue;
-		if (ph[i].p_filesz < 2 || ph[i].p_filesz > sizeof(interp) ||
-		    pread(fd, interp, ph[i].p_filesz, (off_t)ph[i].p_offset) != (ssize_t)ph[i].p_filesz ||
-		    interp[ph[i].p_filesz - 1] != '\0') {
-			*why = "exec format error (bad interpreter path)";
-			return -ENOEXEC;
-		}
+		err = read_interp(fd, &ph[i], interp, sizeof(interp), why);
+		if (err)
+			return err;
 		*why = "opening the program's interpreter";
 		if (access(interp, R_OK) < 0)
 			return -errno;
