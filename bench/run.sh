@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # `make bench`: start-to-exit time of busybox true and of `python3 -c pass`
-# (Debian rootfs), getppid round-trip cost and clock_gettime cost under
-# airlock, natively (chroot), runc and runsc; prints a table of medians.
+# (Debian rootfs), getppid round-trip cost, clock_gettime cost and
+# fork+exec+wait of /bin/true from inside, under airlock, natively (chroot),
+# runc and runsc; then what forking a guest that wrote 1 GiB costs (airlock
+# and native). Prints a table of medians.
 
 # Needs root (chroot, runc, runsc) and bench/install-peers.sh's packages.
 # The per-metric associative arrays (true_cmd, clock_ns, ...) are mostly
@@ -18,6 +20,7 @@ RUNS=${BENCH_RUNS:-30}          # hyperfine runs per runtime (20+ for a stable m
 WARMUP=${BENCH_WARMUP:-3}
 CALLS=${BENCH_CALLS:-100000}    # getppid calls per run
 CLOCK_CALLS=${BENCH_CLOCK_CALLS:-100000} # clock_gettime calls per run
+SPAWNS=${BENCH_SPAWNS:-200}     # fork+exec+wait of /bin/true per run
 REPEATS=${BENCH_REPEATS:-5}     # probe runs per runtime; the median is reported
 
 B=$repo/build/bench
@@ -26,7 +29,7 @@ id=airlock-bench-$$
 runc_state=$B/runc-state
 runsc_state=$B/runsc-state
 
-for p in getppid clockbench; do
+for p in getppid clockbench spawnbench forkmem; do
     if [[ ! -x $probe_dir/$p ]]; then
         echo "bench: $probe_dir/$p missing: build the guest probes first (make)" >&2
         exit 1
@@ -47,9 +50,11 @@ rm -rf "$B/rootfs" "$B/debian"
 cp -a build/fixtures/busybox "$B/rootfs"
 cp "$probe_dir/getppid" "$B/rootfs/bin/getppid"
 cp "$probe_dir/clockbench" "$B/rootfs/bin/clockbench"
+cp "$probe_dir/spawnbench" "$B/rootfs/bin/spawnbench"
+cp "$probe_dir/forkmem" "$B/rootfs/bin/forkmem"
 cp -a build/fixtures/debian "$B/debian"
 
-bundles=(true getppid clock python)
+bundles=(true getppid clock python spawn)
 cleanup() {
     # Containers normally delete themselves on exit; this is for interrupted runs.
     local b
@@ -100,14 +105,15 @@ why_failed() {
 # Commands for each runtime, as words (hyperfine -N runs them without a
 # shell). Metrics: true and python (hyperfine, ms), getppid and clock (the
 # probe's own "<ns> ns/call", median of REPEATS runs).
-declare -A true_cmd getppid_cmd clock_cmd python_cmd label status
+declare -A true_cmd getppid_cmd clock_cmd python_cmd spawn_cmd label status
 runtimes=(airlock airlock-exits native runc runsc)
 true_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/true"
 getppid_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/getppid $CALLS"
 clock_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/clockbench $CLOCK_CALLS"
 python_cmd[airlock]="$AIRLOCK run --rootfs $B/debian -- /usr/bin/python3 -c pass"
+spawn_cmd[airlock]="$AIRLOCK run --rootfs $B/rootfs -- /bin/spawnbench $SPAWNS /bin/true"
 # The same with every system call through a VM exit (no shared-memory path).
-for b in true getppid clock python; do
+for b in true getppid clock python spawn; do
     declare -n cmd=${b}_cmd
     cmd[airlock-exits]="env AIRLOCK_FASTCALL=0 ${cmd[airlock]}"
 done
@@ -116,6 +122,7 @@ true_cmd[native]="chroot $B/rootfs /bin/true"
 getppid_cmd[native]="chroot $B/rootfs /bin/getppid $CALLS"
 clock_cmd[native]="chroot $B/rootfs /bin/clockbench $CLOCK_CALLS"
 python_cmd[native]="chroot $B/debian /usr/bin/python3 -c pass"
+spawn_cmd[native]="chroot $B/rootfs /bin/spawnbench $SPAWNS /bin/true"
 label[airlock]=airlock
 label[airlock-exits]="airlock, exits only"
 label[native]="native (chroot)"
@@ -132,7 +139,8 @@ if command -v runc >/dev/null; then
     make_bundle "$B/runc-getppid" "$B/rootfs" "[\"/bin/getppid\", \"$CALLS\"]"
     make_bundle "$B/runc-clock" "$B/rootfs" "[\"/bin/clockbench\", \"$CLOCK_CALLS\"]"
     make_bundle "$B/runc-python" "$B/debian" '["/usr/bin/python3", "-c", "pass"]'
-    for b in true getppid clock python; do
+    make_bundle "$B/runc-spawn" "$B/rootfs" "[\"/bin/spawnbench\", \"$SPAWNS\", \"/bin/true\"]"
+    for b in true getppid clock python spawn; do
         declare -n cmd=${b}_cmd
         cmd[runc]="runc --root $runc_state run --bundle $B/runc-$b $id-$b"
     done
@@ -150,7 +158,7 @@ if command -v runsc >/dev/null; then
         if runsc $flags run --bundle "$B/runc-true" "$id-true" \
             >/dev/null 2>"$B/runsc-probe.err"; then
             label[runsc]="runsc ($platform)"
-            for b in true getppid clock python; do
+            for b in true getppid clock python spawn; do
                 declare -n cmd=${b}_cmd
                 cmd[runsc]="runsc $flags run --bundle $B/runc-$b $id-$b"
             done
@@ -165,8 +173,8 @@ else
 fi
 
 # --- measurements -----------------------------------------------------------
-declare -A true_ms python_ms getppid_ns clock_ns python_cpu_ms
-declare -A true_err python_err getppid_err clock_err python_cpu_err
+declare -A true_ms python_ms getppid_ns clock_ns python_cpu_ms spawn_ns
+declare -A true_err python_err getppid_err clock_err python_cpu_err spawn_err
 
 # hyper METRIC RT: hyperfine's median of the metric's command, in ms, into
 # METRIC_ms[RT]; or the reason into METRIC_err[RT].
@@ -215,6 +223,7 @@ for rt in "${runtimes[@]}"; do
     hyper true "$rt"
     probe getppid "$rt"
     probe clock "$rt"
+    probe spawn "$rt"
     hyper python "$rt"
 done
 
@@ -250,6 +259,7 @@ rows "python3 -c pass (Debian)" python ms
 rows "python3 -c pass CPU (mean)" python_cpu ms
 rows "getppid round trip" getppid ns
 rows "clock_gettime (vDSO)" clock ns
+rows "fork+exec+wait /bin/true" spawn ns
 echo
 echo "true, python3: hyperfine -N, $RUNS runs after $WARMUP warmup; getppid, clock_gettime:"
 echo "median of $REPEATS runs of $CALLS and $CLOCK_CALLS calls."
@@ -265,3 +275,30 @@ if [[ -n ${clock_ns[airlock]:-} && -n ${clock_ns[native]:-} ]]; then
         printf "clock_gettime under airlock: %.2fx native (target: at most 2x, through the vDSO): %s\n",
             r, (r <= 2) ? "met" : "NOT met" }'
 fi
+
+# --- forking a guest that wrote 1 GiB ----------------------------------------
+# forkmem writes 1 GiB, forks and reports the fork's cost; while its child
+# sleeps, the child's private memory (what forking it really cost) is read
+# from the host. Under airlock the child is the youngest process running it.
+fork_memory() {
+    local label=$1 out=$B/forkmem-$2.txt
+    shift 2
+    "$@" >"$out" 2>&1 &
+    local bg=$! i
+    for i in $(seq 1 200); do
+        grep -q '^forked' "$out" && break
+        sleep 0.05
+    done
+    local child private
+    child=$(pgrep -n -f "bin/forkmem 1024" || true)
+    private=$(awk '/^Private_(Clean|Dirty)/ { kb += $2 } END { print kb + 0 }' \
+        "/proc/$child/smaps_rollup" 2>/dev/null || echo "?")
+    wait "$bg" || true
+    local ns
+    ns=$(awk '$2 == "ns/call" { print $1 }' "$out")
+    printf '%-28s %-18s %9.2f ms fork, child private memory %s kB\n' "fork of a 1 GiB guest" "$label" \
+        "$(awk -v n="${ns:-0}" 'BEGIN { print n / 1e6 }')" "$private"
+}
+echo
+fork_memory airlock airlock "$AIRLOCK" run --rootfs "$B/rootfs" -- /bin/forkmem 1024
+fork_memory "native (chroot)" native chroot "$B/rootfs" /bin/forkmem 1024

@@ -41,7 +41,7 @@ sh_case "xargs runs a program per batch" 'printf "%s\n" a b c d e | xargs -n 2 e
 sh_case "a #! script" 'printf "#!/bin/sh\necho from the script \$1\nexit 4\n" >/tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh arg; echo "status $?"; rm /tmp/s.sh'
 sh_case "exec errors" '/data/fruits.txt; echo "not executable: $?"; /nonexistent; echo "missing: $?"'
 sh_case "descriptors across fork and exec" 'exec 3>/tmp/fd3; sh -c "echo via fd 3 >&3"; exec 3>&-; cat /tmp/fd3; rm /tmp/fd3'
-sh_case "a few hundred children in sequence" 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done; echo $i'
+sh_case "two thousand children in sequence" 'i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i + 1)); done; echo $i'
 
 # Python: subprocess and os-level process calls, in the Debian rootfs.
 if D=$(debian_rootfs); then
