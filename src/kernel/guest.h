@@ -71,6 +71,7 @@ struct guest {
 	uint8_t enosys_reported[512 / 8];
 	char hostname[65];      /* uname's nodename */
 	bool first_process;     /* the container's first process (the others are its forks) */
+	bool own_pid_namespace; /* every process the host lets it signal is the container's */
 	struct procfs proc;     /* the emulated /proc's state */
 };
 

@@ -527,9 +527,13 @@ long sys_kill(struct guest *g, const uint64_t *a)
 	int sig = (int)a[1];
 	if (sig < 0 || sig > GUEST_NSIG)
 		return -EINVAL;
-	/* Other guest processes are monitor processes in the same pid namespace: the host delivers. */
+	/*
+	 * Other guest processes are monitor processes in the container's pid
+	 * namespace: the host delivers. Without one, the host's pids would be
+	 * the host's processes: nothing outside the container may be named.
+	 */
 	if (pid != getpid())
-		return host_result(kill((pid_t)pid, sig));
+		return g->own_pid_namespace ? host_result(kill((pid_t)pid, sig)) : -ESRCH;
 	if (sig) {
 		struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_USER, .kill = {getpid(), getuid()}};
 		signal_send_process(g, &info);
@@ -542,7 +546,7 @@ static long thread_kill(struct guest *g, long tgid, long tid, int sig)
 	if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || tgid <= 0)
 		return -EINVAL;
 	if (tgid != getpid())
-		return host_result(syscall(SYS_tgkill, (pid_t)tgid, (pid_t)tid, sig));
+		return g->own_pid_namespace ? host_result(syscall(SYS_tgkill, (pid_t)tgid, (pid_t)tid, sig)) : -ESRCH;
 	struct guest_siginfo info = {.signo = sig, .code = GUEST_SI_TKILL, .kill = {getpid(), getuid()}};
 	return signal_send_to(g, (pid_t)tid, &info) ? 0 : -ESRCH;
 }

@@ -266,7 +266,8 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 
 int launch_run(const struct launch_options *opts)
 {
-	int err = pidns_enter();
+	bool own_pids;
+	int err = pidns_enter(&own_pids);
 	if (err) {
 		log_error("pid namespace: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
@@ -280,6 +281,7 @@ int launch_run(const struct launch_options *opts)
 	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	snprintf(g->hostname, sizeof(g->hostname), "%s", GUEST_DEFAULT_HOSTNAME);
 	g->first_process = true;
+	g->own_pid_namespace = own_pids;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_mutex_init(&g->world_lock, NULL);
 	pthread_cond_init(&g->world_cond, NULL);

@@ -36,9 +36,10 @@ static _Noreturn void wait_for_container(void)
 	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-int pidns_enter(void)
+int pidns_enter(bool *entered)
 {
-	if (getenv("XNOPIDNS") || unshare(CLONE_NEWPID) < 0)
+	*entered = false;
+	if (unshare(CLONE_NEWPID) < 0)
 		return 0; /* not permitted: the container runs without one */
 	pid_t parent = getpid();
 	container = fork();
@@ -50,5 +51,6 @@ int pidns_enter(void)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent && getppid() != 0)
 		_exit(137);
+	*entered = true;
 	return 0;
 }
