@@ -25,6 +25,9 @@ PARTIAL = {
     "madvise": "only MADV_DONTNEED acts: private memory reads back as zeroes (private file mappings too, where "
                "Linux rereads the file) and shared file mappings keep their contents; other advice, unknown values "
                "included, is accepted and ignored",
+    "kill": "other processes are reached through the host inside the container's pid namespace; where no "
+            "namespace could be made (an unprivileged user) they give ESRCH",
+    "tgkill": "as kill for another process's threads",
     "rt_sigqueueinfo": "real-time signals queue at most 64 deep per thread and per process; "
                        "further ones are dropped and the call still returns 0 (Linux: EAGAIN)",
     "rt_tgsigqueueinfo": "as rt_sigqueueinfo",
