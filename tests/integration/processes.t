@@ -89,6 +89,15 @@ try:
     os.waitpid(pid, 0); print("left a zombie")
 except ChildProcessError:
     print("reaped already")'
+    for shell in /bin/bash /bin/dash; do
+        compare_native -d "$shell: pipelines, substitution, jobs" "$D" "$shell" -c \
+            'for i in 1 2 3; do echo $i; done | wc -l; x=$(ls /etc | sort | head -2); echo "$x"
+             (exit 4); echo $?; sleep 0.1 & wait $!; echo "waited $?"; trap "echo trapped" USR1; kill -USR1 $$'
+    done
+    compare_native -d "perl: backticks and system" "$D" /usr/bin/perl -e \
+        'my $x = `echo hi`; print "got $x"; system("sh", "-c", "exit 3"); print $? >> 8, "\n";'
+    compare_native -d "find -exec and xargs -P2" "$D" /bin/sh -c \
+        'find /etc/apt -type f -exec wc -c {} + | sort; printf "%s\n" 1 2 3 4 | xargs -P2 -n1 echo | sort'
 else
     not_ok "the Debian fixture builds (tests/fixtures/debian-rootfs.sh)"
 fi
