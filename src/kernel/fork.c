@@ -60,9 +60,10 @@ static int become_child(struct guest *g, struct thread *t, const struct vcpu_sta
 	pthread_cond_init(&g->world_cond, NULL);
 	g->in_guest = 0;
 	g->world_stopped = false;
+	/* The parent's other vCPUs: their descriptors would keep the parent's VM alive. */
 	for (struct thread *other = g->threads; other; other = other->next)
-		if (other != t && other->vcpu.run)
-			munmap(other->vcpu.run, g->vm.run_size); /* the parent's vCPUs */
+		if (other != t)
+			kvm_vcpu_destroy(&g->vm, &other->vcpu);
 	g->threads = t;
 	g->nthreads = 1;
 	t->next = NULL;
@@ -73,7 +74,7 @@ static int become_child(struct guest *g, struct thread *t, const struct vcpu_sta
 	memset(&g->shared_pending, 0, sizeof(g->shared_pending));
 	signal_host_after_fork();
 	timers_after_fork();
-	thread_vcpus_after_fork();
+	thread_vcpus_after_fork(&g->vm);
 
 	munmap(t->vcpu.run, g->vm.run_size);
 	close(t->vcpu.fd);

@@ -163,9 +163,10 @@ static int vcpu_get(struct guest *g, struct vcpu *out)
 	return err;
 }
 
-void thread_vcpus_after_fork(void)
+void thread_vcpus_after_fork(struct vm *vm)
 {
-	nidle = 0;
+	while (nidle > 0)
+		kvm_vcpu_destroy(vm, &idle_vcpus[--nidle]);
 }
 
 static void vcpu_put(struct guest *g, struct vcpu *vcpu)

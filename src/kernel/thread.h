@@ -28,8 +28,8 @@ long clone_process(struct guest *g, uint64_t flags, uint64_t stack, uint64_t par
 		   uint64_t tls);
 /* A vfork child lets its parent go on: at exec, and when it exits. */
 void fork_release_vfork_parent(void);
-/* In a forked child: no idle vCPUs of the parent's are left to reuse. */
-void thread_vcpus_after_fork(void);
+/* In a forked child: the parent's idle vCPUs are closed, none left to reuse. */
+void thread_vcpus_after_fork(struct vm *vm);
 
 /* Marks the robust futexes a dying thread holds (futex.c). */
 void futex_exit_robust_list(struct guest *g, struct thread *t);
