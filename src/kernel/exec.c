@@ -2,8 +2,8 @@
 // execve and execveat: a new program in the same process (same pid, same
 // VM). Everything that can fail as Linux reports it (the path, the
 // arguments, a #! interpreter, the ELF file and its PT_INTERP) is checked
-// before the old program is torn down; past that point a failure ends the
-// process, as it does on Linux.
+// before the old program is torn down; past that point the process's other
+// threads end and a failure ends the process, as on Linux.
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -248,10 +248,12 @@ static long do_exec(struct guest *g, int dirfd, uint64_t path_gva, uint64_t argv
 	if (!err)
 		err = copy_strings(g, envp_gva, &envp, &total, buf);
 	int fd = -1;
-	if (!err && g->nthreads > 1)
-		err = -ENOSYS; /* ending the other threads first is not served yet */
 	if (!err)
 		err = fd = resolve_program(dirfd, at_flags, path, &argv);
+	if (err >= 0 && !thread_end_others(g, current)) {
+		close(fd); /* another thread's execve is replacing the program */
+		thread_end_if_replaced(current);
+	}
 	if (err >= 0) {
 		replace_program(g, current, fd, path, &argv, &envp);
 		err = 0;

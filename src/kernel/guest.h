@@ -72,6 +72,7 @@ struct guest {
 	char hostname[65];      /* uname's nodename */
 	bool first_process;     /* the container's first process (the others are its forks) */
 	bool own_pid_namespace; /* every process the host lets it signal is the container's */
+	struct thread *_Atomic sole_survivor; /* a thread whose execve is ending the others */
 	struct procfs proc;     /* the emulated /proc's state */
 };
 

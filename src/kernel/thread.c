@@ -367,6 +367,34 @@ long sys_exit(struct guest *g, const uint64_t *a)
 	longjmp(*thread_exit_point, 1);
 }
 
+bool thread_end_others(struct guest *g, struct thread *self)
+{
+	struct thread *none = NULL;
+	if (!atomic_compare_exchange_strong(&g->sole_survivor, &none, self))
+		return false;
+	/* Each one sees sole_survivor when it next leaves the guest or a blocking call; kicks make that soon. */
+	for (;;) {
+		pthread_mutex_lock(&g->lock);
+		int others = g->nthreads - 1;
+		for (struct thread *t = g->threads; t; t = t->next)
+			if (t != self)
+				signal_kick(t);
+		pthread_mutex_unlock(&g->lock);
+		if (others == 0)
+			break;
+		usleep(1000);
+	}
+	atomic_store(&g->sole_survivor, NULL);
+	return true;
+}
+
+void thread_end_if_replaced(struct thread *t)
+{
+	struct thread *survivor = atomic_load(&t->g->sole_survivor);
+	if (survivor && survivor != t)
+		sys_exit(t->g, (const uint64_t[6]){0});
+}
+
 long sys_set_tid_address(struct guest *g, const uint64_t *a)
 {
 	(void)g;

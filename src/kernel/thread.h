@@ -31,6 +31,14 @@ void fork_release_vfork_parent(void);
 /* In a forked child: the parent's idle vCPUs are closed, none left to reuse. */
 void thread_vcpus_after_fork(struct vm *vm);
 
+/*
+ * execve in a process with other threads: they end, as Linux ends them,
+ * and self goes on alone. False if another thread's execve got there first.
+ */
+bool thread_end_others(struct guest *g, struct thread *self);
+/* Called by each vCPU thread when it leaves the guest: ends it if another thread's execve asked. */
+void thread_end_if_replaced(struct thread *t);
+
 /* Marks the robust futexes a dying thread holds (futex.c). */
 void futex_exit_robust_list(struct guest *g, struct thread *t);
 

@@ -177,8 +177,11 @@ static void *server_main(void *arg)
 void fastcall_attach(struct thread *t)
 {
 	struct server *s = server_of(t);
-	if (s)
-		s->thread = t;
+	if (!s)
+		return;
+	/* A reused vCPU's box may hold a call its last thread never finished. */
+	atomic_store(&s->box->state, BOX_IDLE);
+	s->thread = t;
 }
 
 /* Started by the vCPU thread once its guest thread has shown it makes calls (fastcall_wake). */
@@ -236,12 +239,14 @@ void fastcall_claim(struct thread *t)
 		    !atomic_compare_exchange_strong(&s->owner, &owner, OWNER_SERVER_WAITED))
 			continue;
 		/*
-		 * A signal for the thread must interrupt a call the server is
-		 * blocked in, as it would interrupt the vCPU thread's own. A kick
+		 * A signal for the thread, or another thread's execve, must
+		 * interrupt a call the server is blocked in, as it would interrupt
+		 * the vCPU thread's own. A kick
 		 * can land just before the server blocks: repeat it while waiting.
 		 */
 		signal_drain_host(t->g);
-		bool pending = signal_pending(t);
+		struct thread *survivor = atomic_load(&t->g->sole_survivor);
+		bool pending = signal_pending(t) || (survivor && survivor != t);
 		if (pending)
 			pthread_kill(s->host, KICK);
 		const struct timespec rekick = {0, REKICK_NS};

@@ -324,6 +324,7 @@ int monitor_run_thread(struct thread *t, const char **why)
 		fastcall_claim(t);
 		/* Announced before any translation: see struct mm on quarantine. */
 		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);
+		thread_end_if_replaced(t);
 		run->kvm_dirty_regs = 0;
 		if (err == -EINTR || err == -EAGAIN) {
 			serve_interruption(t);
