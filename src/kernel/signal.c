@@ -110,12 +110,15 @@ void signal_send_process(struct guest *g, const struct guest_siginfo *info)
 	}
 	queue(&g->shared_pending, info);
 	/* Wake one thread that can take it: the main thread first, as Linux does. */
+	struct thread *taker = NULL;
 	for (struct thread *t = g->threads; t; t = t->next) {
-		if (!(t->sigmask & SIG_BIT(sig))) {
-			signal_kick(t);
-			break;
-		}
+		if (t->sigmask & SIG_BIT(sig))
+			continue;
+		if (!taker || t->tid == getpid())
+			taker = t;
 	}
+	if (taker)
+		signal_kick(taker);
 	pthread_mutex_unlock(&g->lock);
 }
 
