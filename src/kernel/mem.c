@@ -29,27 +29,6 @@ static int user_range(uint64_t addr, uint64_t len)
 	return addr >= USER_VA_MIN && addr < USER_VA_END && len <= USER_VA_END - addr;
 }
 
-/* Copies file bytes [off, off+len) into freshly mapped guest memory. */
-static long fill_from_file(struct guest *g, int fd, uint64_t addr, uint64_t len, off_t off)
-{
-	struct iovec iov[64];
-	while (len > 0) {
-		size_t covered;
-		int n = gmem_iov_prefix(&g->mm, addr, len, GMEM_MONITOR, iov, 64, &covered);
-		if (n <= 0)
-			return -EFAULT;
-		ssize_t got = preadv(fd, iov, n, off);
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			break; /* past end of file: the rest stays zero */
-		addr += (uint64_t)got;
-		len -= (uint64_t)got;
-		off += got;
-	}
-	return 0;
-}
-
 static long do_mmap(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = a[1];
@@ -99,8 +78,10 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 			return -ENOMEM;
 	}
 	long err = mm_map_fixed(&g->mm, addr, len, prot, anonymous ? VMA_ANON : VMA_FILE);
-	if (!err && !anonymous)
-		err = fill_from_file(g, fd, addr, len, off);
+	if (!err && !anonymous) {
+		long filled = gmem_fill_from_file(&g->mm, fd, addr, len, (uint64_t)off); /* past the end stays zero */
+		err = filled < 0 ? filled : 0;
+	}
 	if (!err && !anonymous) {
 		procfs_name_mapping(g, addr, fd, (uint64_t)off);
 		struct vma *v = vma_find(&g->mm.vmas, addr);

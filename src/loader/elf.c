@@ -76,18 +76,9 @@ static int load_segment(struct mm *mm, int fd, struct vma_file file, const Elf64
 		return err;
 	}
 	uint64_t want = file_end - start;
-	struct iovec iov[8];
-	while (want > 0) {
-		size_t covered;
-		int n = gmem_iov_prefix(mm, start, want, GMEM_MONITOR, iov, 8, &covered);
-		ssize_t got = n > 0 ? preadv(fd, iov, n, (off_t)off) : -1;
-		if (got <= 0) {
-			*why = "exec format error (truncated file)";
-			return -ENOEXEC;
-		}
-		start += (uint64_t)got;
-		off += (uint64_t)got;
-		want -= (uint64_t)got;
+	if (gmem_fill_from_file(mm, fd, start, want, off) != (long)want) {
+		*why = "exec format error (truncated file)";
+		return -ENOEXEC;
 	}
 	/* The rest of the last file page belongs to .bss and must read as zero. */
 	uint64_t zero_end = PAGE_ALIGN_UP(file_end) < mem_end ? PAGE_ALIGN_UP(file_end) : mem_end;

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "vm/layout.h"
 
@@ -169,4 +171,26 @@ long gmem_string_in(struct mm *mm, char *dst, uint64_t gva, size_t max)
 	}
 	mm_read_unlock(mm, locked);
 	return result;
+}
+
+long gmem_fill_from_file(struct mm *mm, int fd, uint64_t addr, uint64_t len, uint64_t off)
+{
+	uint64_t done = 0;
+	struct iovec iov[64];
+	while (done < len) {
+		size_t covered;
+		int n = gmem_iov_prefix(mm, addr + done, len - done, GMEM_MONITOR, iov, 64, &covered);
+		if (n <= 0)
+			return -EFAULT;
+		/* Faulting fresh memory in with one call is cheaper than page by page during the copy. */
+		for (int i = 0; i < n; i++)
+			madvise(iov[i].iov_base, iov[i].iov_len, MADV_POPULATE_WRITE);
+		ssize_t got = preadv(fd, iov, n, (off_t)(off + done));
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		done += (uint64_t)got;
+	}
+	return (long)done;
 }

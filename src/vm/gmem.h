@@ -51,4 +51,11 @@ int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access ac
 /* True when [gva, gva+len) lies below the top of user space (mapped or not). */
 int gmem_range_ok(uint64_t gva, size_t len);
 
+/*
+ * Reads file bytes [off, off+len) into guest memory the monitor is filling
+ * (GMEM_MONITOR): the loader and file mmap. Stops at the end of the file;
+ * returns the bytes read or -errno.
+ */
+long gmem_fill_from_file(struct mm *mm, int fd, uint64_t addr, uint64_t len, uint64_t off);
+
 #endif
