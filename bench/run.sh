@@ -53,6 +53,7 @@ cp "$probe_dir/clockbench" "$B/rootfs/bin/clockbench"
 cp "$probe_dir/spawnbench" "$B/rootfs/bin/spawnbench"
 cp "$probe_dir/forkmem" "$B/rootfs/bin/forkmem"
 cp -a build/fixtures/debian "$B/debian"
+sync # the copies' writeback would otherwise share the first measurements' time
 
 bundles=(true getppid clock python spawn)
 cleanup() {
