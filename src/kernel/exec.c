@@ -127,9 +127,18 @@ static int read_shebang(int fd, char *interp, char *arg)
  * builds it) and checks the result. Returns its descriptor or -errno;
  * *path becomes the ELF's path.
  */
-static int resolve_program(int dirfd, int at_flags, char *path, struct strings *argv)
+static int resolve_program(struct guest *g, int dirfd, int at_flags, char *path, struct strings *argv)
 {
 	for (int depth = 0;; depth++) {
+		/* A path through the emulated /proc runs the file it leads to, under that file's name. */
+		char real[PATH_MAX];
+		long through_proc = procfs_program_path(g, dirfd, path, real, sizeof(real));
+		if (through_proc != PROCFS_NOT_MINE && through_proc < 0)
+			return (int)through_proc;
+		if (through_proc == 0) {
+			snprintf(path, PATH_MAX, "%s", real);
+			dirfd = AT_FDCWD;
+		}
 		int fd = open_program(dirfd, path, at_flags);
 		if (fd < 0)
 			return fd;
@@ -249,7 +258,7 @@ static long do_exec(struct guest *g, int dirfd, uint64_t path_gva, uint64_t argv
 		err = copy_strings(g, envp_gva, &envp, &total, buf);
 	int fd = -1;
 	if (!err)
-		err = fd = resolve_program(dirfd, at_flags, path, &argv);
+		err = fd = resolve_program(g, dirfd, at_flags, path, &argv);
 	if (err >= 0 && !thread_end_others(g, current)) {
 		close(fd); /* another thread's execve is replacing the program */
 		thread_end_if_replaced(current);

@@ -1064,6 +1064,21 @@ long procfs_readlinkat(struct guest *g, int dirfd, const char *path, uint64_t bu
 	return gmem_copy_out(&g->mm, buf, target, (size_t)n) ? -EFAULT : n;
 }
 
+long procfs_program_path(struct guest *g, int dirfd, const char *path, char *out, size_t size)
+{
+	struct resolved r;
+	long err = lookup(g, dirfd, path, 0, true, &r);
+	if (err)
+		return err;
+	if (r.kind == RES_NONE)
+		return PROCFS_NOT_MINE;
+	/* Only a link out of /proc (exe, cwd/..., root/...) leads to something that can run. */
+	if (r.kind != RES_HOST)
+		return -EACCES;
+	snprintf(out, size, "%s", r.host);
+	return 0;
+}
+
 long procfs_chdir(struct guest *g, const char *path)
 {
 	struct resolved r;

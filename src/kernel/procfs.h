@@ -56,6 +56,11 @@ long procfs_statx(struct guest *g, int dirfd, const char *path, int flags, unsig
 long procfs_faccessat(struct guest *g, int dirfd, const char *path, int mode, int flags);
 long procfs_readlinkat(struct guest *g, int dirfd, const char *path, uint64_t buf, int size);
 long procfs_chdir(struct guest *g, const char *path);
+/*
+ * execve's path, when it goes through the emulated /proc (/proc/self/exe):
+ * the rootfs path it leads to, in out. Returns 0, -errno or PROCFS_NOT_MINE.
+ */
+long procfs_program_path(struct guest *g, int dirfd, const char *path, char *out, size_t size);
 /* getdents64 on an emulated directory (PROCFS_NOT_MINE for any other descriptor). */
 long procfs_getdents64(struct guest *g, int fd, uint64_t buf, size_t len);
 /* Turns a host fstat of an opened /proc file or directory into what Linux reports. */
