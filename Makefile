@@ -13,9 +13,14 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS := $(sort $(wildcard src/*/*.c))
+# Libraries from Debian packages (scripts/install-deps.sh): json-c for config.json and state,
+# libseccomp for the monitor's own system-call allowlist.
+LDLIBS := -ljson-c -larchive -lcrypto -lcurl
+
+# The allowlist's rules are compiled into BPF at build time (tools/seccomp-gen.c), not linked.
+SRCS := $(filter-out src/jail/seccomp_rules.c,$(sort $(wildcard src/*/*.c)))
 ASMS := $(sort $(wildcard src/*/*.S))
-OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(ASMS:%.S=$(BUILD)/%.o) $(BUILD)/gen/syscall_names.o \
+OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(ASMS:%.S=$(BUILD)/%.o) $(BUILD)/gen/syscall_names.o $(BUILD)/gen/seccomp_bpf.o \
 	$(BUILD)/gen/vdso_image.o
 # Everything but the CLI, linked into unit tests as well.
 LIB_OBJS := $(filter-out $(BUILD)/src/cli/%,$(OBJS))
@@ -36,7 +41,7 @@ all: $(BUILD)/airlock
 
 $(BUILD)/airlock: $(OBJS)
 	@echo "  LINK $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c | $(BUILD)/gen/syscall_names.c
 	@mkdir -p $(dir $@)
@@ -72,6 +77,20 @@ $(BUILD)/gen/vdso_image.o: $(BUILD)/gen/vdso.so
 	@printf '\t.section .rodata\n\t.globl vdso_image, vdso_image_end\n\t.balign 4096\nvdso_image:\n\t.incbin "%s"\nvdso_image_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< \
 		| $(CC) -c -x assembler -o $@ -
 
+# The monitor's seccomp allowlist as BPF, built once here rather than by libseccomp at every start.
+$(BUILD)/gen/seccomp-gen: tools/seccomp-gen.c src/jail/seccomp_rules.c src/jail/seccomp_rules.h
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	@$(CC) $(CFLAGS_BASE) -O2 -o $@ tools/seccomp-gen.c src/jail/seccomp_rules.c -lseccomp
+
+$(BUILD)/gen/seccomp_bpf.c: $(BUILD)/gen/seccomp-gen
+	@echo "  GEN $@"
+	@$< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/seccomp_bpf.o: $(BUILD)/gen/seccomp_bpf.c
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/gen/syscall_names.o: $(BUILD)/gen/syscall_names.c
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS_BASE) $(CFLAGS) -c -o $@ $<
@@ -79,7 +98,7 @@ $(BUILD)/gen/syscall_names.o: $(BUILD)/gen/syscall_names.c
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT $@"
-	@$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Probe programs run inside the guest: static, static-PIE (NAME-pie) and
 # dynamic (NAME-dyn: glibc's ld.so and libc.so.6, run in the Debian rootfs).
@@ -113,16 +132,23 @@ $(BUILD)/tests/guest/%: tests/guest/%.c $(wildcard tests/guest/*.h)
 deps:
 	bash scripts/install-deps.sh
 
-# The README's first command: from a fresh Debian 12 to a program in a microVM.
+# The README's first command: from a fresh Debian 12 to a program in a microVM,
+# from the demo image (busybox-static), with no registry.
 demo: deps
-	$(MAKE) all fixtures
-	$(BUILD)/airlock run --rootfs build/fixtures/busybox -- /bin/busybox echo hello from a microVM
+	$(MAKE) all
+	bash scripts/demo-image.sh build/demo.tar
+	$(BUILD)/airlock load -i build/demo.tar
+	$(BUILD)/airlock run demo echo hello from a microVM
 
 fixtures: $(GUEST_BINS)
 	bash tests/fixtures/busybox-rootfs.sh build/fixtures/busybox
 	bash tests/fixtures/debian-rootfs.sh build/fixtures/debian
 
 unit: $(UNIT_BINS)
+
+# Every test file runs through tests/lib/run-test: its own session, a time
+# limit, and no process left behind.
+PROVE = prove --exec 'perl $(abspath tests/lib/run-test)' -r tests/
 
 # The test command (README, .ci/run): both builds, every test, through prove,
 # after checking that clang builds warning-free too.
@@ -132,19 +158,18 @@ check-clang:
 	$(MAKE) BUILD=build/clang CC=clang all
 
 check-plain: all unit fixtures
-	AIRLOCK=$(abspath $(BUILD)/airlock) UNIT_DIR=$(abspath $(BUILD)/tests/unit) \
-		prove -r tests/
+	AIRLOCK=$(abspath $(BUILD)/airlock) UNIT_DIR=$(abspath $(BUILD)/tests/unit) $(PROVE)
 
 check-asan:
 	$(MAKE) BUILD=build/asan SANITIZE=1 all unit
 	$(MAKE) fixtures
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-	AIRLOCK=$(abspath build/asan/airlock) UNIT_DIR=$(abspath build/asan/tests/unit) \
-		prove -r tests/
+	AIRLOCK=$(abspath build/asan/airlock) UNIT_DIR=$(abspath build/asan/tests/unit) $(PROVE)
 
 bench: all fixtures
 	bash bench/install-peers.sh
 	bash bench/run.sh
+	bash bench/images.sh
 
 clean:
 	rm -rf build

@@ -12,9 +12,13 @@ packages=(
     busybox-static                # the test rootfs (tests/fixtures/busybox-rootfs.sh)
     debootstrap                   # the Debian test rootfs (tests/fixtures/debian-rootfs.sh)
     libseccomp-dev libjson-c-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
+    libssl-dev                    # SHA-256 of image blobs (libcrypto)
     perl                          # prove runs the tests
     strace
     procps                        # pgrep: tests check for leftover processes
+    runc                          # tests/integration/oci.t runs the same bundles under runc
+    containerd podman             # tests/integration/{containerd,podman}.t drive airlock as their runtime
+    docker-registry skopeo        # tests/integration/registry.t: a registry on loopback, and what fills it
     mount util-linux              # mount, unshare, setpriv, flock, findmnt
 )
 

@@ -11,20 +11,32 @@ import sys
 RESTARTS = "starts over if the call is restarted after a signal that runs no handler (a stop and continue)"
 
 PARTIAL = {
+    "socket": "AF_UNIX, AF_INET and AF_INET6 (stream, datagram, seqpacket) and AF_NETLINK route sockets; packet and "
+              "raw IP sockets give EAFNOSUPPORT/ESOCKTNOSUPPORT, whatever the guest's capabilities",
+    "setsockopt": "a vetted list (SO_*, TCP_*, IP_*, IPV6_* and netlink options programs use, src/kernel/net.c); "
+                  "others ENOPROTOOPT",
+    "getsockopt": "the same list as setsockopt",
+    "sendmsg": "ancillary data: SCM_RIGHTS (the guest's own descriptors only, else EBADF), SCM_CREDENTIALS, and "
+               "IP/IPv6 packet info, TTL and traffic class; others EINVAL",
+    "recvmsg": "descriptors received past the guest's 1024 are closed and the message cut (MSG_CTRUNC)",
+    "recvmmsg": "the timeout is not served: the call returns once the messages are in",
     "clone": "threads with glibc's flags (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, with the TLS, "
              "tid and SYSVSEM flags; at most 256 at once, then EAGAIN) and processes (fork's flags; CLONE_VM only "
              "with CLONE_VFORK, and the child gets a copy of the memory); the exit signal is always SIGCHLD; "
              "other flags give ENOSYS",
     "clone3": "arguments are checked as Linux does, then every valid request gives ENOSYS, so glibc falls back to clone",
-    "mmap": "file mappings are separate copies made at mmap time, so they miss later changes to the file and to "
-            "each other; a writable MAP_SHARED mapping reaches its file only at msync, munmap and exit; files other "
-            "than regular files and block devices (/dev/zero included) give ENODEV; shared anonymous memory behaves "
-            "as private (no fork yet)",
-    "mremap": "MREMAP_FIXED and MREMAP_DONTUNMAP give EINVAL; the new pages of a grown file mapping are zeroes, "
-              "not the file, and a moved mapping becomes anonymous (a shared one stops reaching its file)",
+    "mmap": "private file mappings are copies made at mmap time, so they miss later changes to the file; shared "
+            "ones (and shared anonymous memory, through a memfd) are the host's own pages, seen at once by the "
+            "file, read(2) and forked processes; files other than regular files and block devices (/dev/zero "
+            "included) give ENODEV",
+    "mremap": "MREMAP_FIXED and MREMAP_DONTUNMAP give EINVAL; the new pages of a grown private file mapping are "
+              "zeroes, not the file, and a moved one becomes anonymous",
     "madvise": "only MADV_DONTNEED acts: private memory reads back as zeroes (private file mappings too, where "
-               "Linux rereads the file) and shared file mappings keep their contents; other advice, unknown values "
+               "Linux rereads the file) and shared mappings keep their contents; other advice, unknown values "
                "included, is accepted and ignored",
+    "mknod": "FIFOs, sockets and regular files; device nodes give EPERM, as without CAP_MKNOD (the monitor opens "
+             "files for the guest, so a node would give it the host's device)",
+    "mknodat": "as mknod",
     "kill": "other processes are reached through the host inside the container's pid namespace; where no "
             "namespace could be made (an unprivileged user) they give ESRCH",
     "tgkill": "as kill for another process's threads",
@@ -33,7 +45,7 @@ PARTIAL = {
     "rt_tgsigqueueinfo": "as rt_sigqueueinfo",
     "futex": "WAIT, WAKE, their BITSET forms, REQUEUE, CMP_REQUEUE, WAKE_OP and the PI lock ops; "
              "WAIT_REQUEUE_PI and CMP_REQUEUE_PI give ENOSYS; FUTEX_WAIT's relative timeout " + RESTARTS,
-    "ioctl": "TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX, TCFLSH, TCSBRK, TCXONC; others ENOTTY",
+    "ioctl": "TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, TIOCGSID, TIOCSCTTY (never forced), TIOCNOTTY, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX, TCFLSH, TCSBRK, TCXONC; others ENOTTY. SIGTTIN/SIGTTOU for background callers as Linux sends them (the guest thread's mask and dispositions decide)",
     "fcntl": "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, F_ADD_SEALS/GET_SEALS, record and OFD locks; others EINVAL",
     "memfd_create": "MFD_HUGETLB gives EINVAL; mappings of the memfd follow mmap's notes",
     "prctl": "PR_SET_NAME/GET_NAME, PR_SET/GET_DUMPABLE, PR_SET/GET_PDEATHSIG, PR_SET/GET_NO_NEW_PRIVS, "

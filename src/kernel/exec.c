@@ -12,17 +12,17 @@
 #include <unistd.h>
 
 #include "kernel/procfs.h"
+#include "kernel/proctab.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "loader/elf.h"
+#include "loader/script.h"
 #include "loader/stack.h"
 #include "vm/cpu.h"
 
 #define MAX_ARG_STRLEN (32 * 4096) /* Linux's limit for one string */
 #define MAX_ARG_TOTAL (2 << 20)    /* a quarter of the 8 MiB stack, as Linux allows */
-#define MAX_SCRIPT_DEPTH 4         /* nested #! interpreters (BINPRM_MAX_RECURSION) */
-#define SHEBANG_MAX 256
 
 struct strings {
 	char **v;
@@ -85,41 +85,8 @@ static int open_program(int dirfd, const char *path, int at_flags)
 		return -EACCES;
 	}
 	/* Above the guest's range: closing its close-on-exec descriptors must not close this one. */
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
-	close(fd);
+	int high = fd_move_to_monitor(fd);
 	return high < 0 ? -EMFILE : high;
-}
-
-/*
- * A #! line: the interpreter and its one optional argument, as Linux splits
- * it. Returns 1 for a script, 0 for anything else, or -errno.
- */
-static int read_shebang(int fd, char *interp, char *arg)
-{
-	char line[SHEBANG_MAX + 1];
-	ssize_t n = pread(fd, line, SHEBANG_MAX, 0);
-	if (n < 2 || line[0] != '#' || line[1] != '!')
-		return n < 0 ? -errno : 0;
-	line[n] = '\0';
-	char *end = strchr(line, '\n');
-	if (end)
-		*end = '\0';
-	char *p = line + 2;
-	p += strspn(p, " \t");
-	size_t len = strcspn(p, " \t");
-	if (len == 0)
-		return -ENOEXEC;
-	memcpy(interp, p, len);
-	interp[len] = '\0';
-	p += len;
-	p += strspn(p, " \t");
-	/* The rest of the line, trailing blanks dropped, is one argument. */
-	len = strlen(p);
-	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-		len--;
-	memcpy(arg, p, len);
-	arg[len] = '\0';
-	return 1;
 }
 
 /*
@@ -143,7 +110,7 @@ static int resolve_program(struct guest *g, int dirfd, int at_flags, char *path,
 		if (fd < 0)
 			return fd;
 		char interp[SHEBANG_MAX + 1], arg[SHEBANG_MAX + 1];
-		int script = read_shebang(fd, interp, arg);
+		int script = script_read_shebang(fd, interp, arg);
 		if (script <= 0) {
 			const char *why;
 			int err = script ? script : elf_check(fd, &why);
@@ -235,6 +202,7 @@ static void replace_program(struct guest *g, struct thread *t, int fd, const cha
 	t->robust_list = 0;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	snprintf(t->comm, sizeof(t->comm), "%s", base);
+	proctab_publish(g); /* what the other processes' /proc/<pid> shows */
 }
 
 static long do_exec(struct guest *g, int dirfd, uint64_t path_gva, uint64_t argv_gva, uint64_t envp_gva,

@@ -3,6 +3,7 @@
 // directory reads and fstat. New descriptors must land inside the guest's
 // range; anything at or above GUEST_FD_LIMIT belongs to the monitor.
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -12,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "kernel/jobctl.h"
 #include "kernel/procfs.h"
 #include "kernel/syscall.h"
 
@@ -134,16 +136,40 @@ long sys_ioctl(struct guest *g, const uint64_t *a)
 	case TCSETS: case TCSETSW: case TCSETSF: in = KERNEL_TERMIOS_SIZE; break;
 	case TIOCGWINSZ: out = sizeof(struct winsize); break;
 	case TIOCSWINSZ: in = sizeof(struct winsize); break;
-	case TIOCGPGRP: case FIONREAD: out = sizeof(int); break;
+	case TIOCGPGRP: case TIOCGSID: case FIONREAD: out = sizeof(int); break;
 	case TIOCSPGRP: case FIONBIO: in = sizeof(int); break;
-	case FIOCLEX: case FIONCLEX: case TCFLSH: case TCSBRK: case TCXONC:
-		return host_result(ioctl(fd, req, (unsigned long)a[2]));
+	case FIOCLEX: case FIONCLEX: case TCFLSH: case TCSBRK: case TCXONC: {
+		struct jobctl_saved saved = {0};
+		if (jobctl_ioctl_checks(req))
+			jobctl_enter(g, SIGTTOU, &saved);
+		long r = host_result(ioctl(fd, req, (unsigned long)a[2]));
+		jobctl_leave(&saved);
+		return r;
+	}
+	/* A network interface's settings, read (ip, ifconfig): a struct ifreq named in, filled out; no pointers. */
+	case SIOCGIFNAME: case SIOCGIFINDEX: case SIOCGIFFLAGS: case SIOCGIFMTU: case SIOCGIFTXQLEN:
+	case SIOCGIFADDR: case SIOCGIFNETMASK: case SIOCGIFBRDADDR: case SIOCGIFDSTADDR: case SIOCGIFHWADDR:
+	case SIOCGIFMETRIC:
+		in = out = sizeof(struct ifreq);
+		break;
+	case TIOCNOTTY:
+		return host_result(ioctl(fd, req));
+	case TIOCSCTTY:
+		/*
+		 * Taking the terminal from another session needs CAP_SYS_ADMIN,
+		 * which no guest has: the monitor may, so it never asks to.
+		 */
+		return host_result(ioctl(fd, req, 0));
 	default:
 		return -ENOTTY;
 	}
 	if (in && gmem_copy_in(&g->mm, buf, a[2], in))
 		return -EFAULT;
+	struct jobctl_saved saved = {0};
+	if (jobctl_ioctl_checks(req))
+		jobctl_enter(g, SIGTTOU, &saved);
 	long r = host_result(ioctl(fd, req, buf));
+	jobctl_leave(&saved);
 	if (r >= 0 && out && gmem_copy_out(&g->mm, a[2], buf, out))
 		return -EFAULT;
 	return r;

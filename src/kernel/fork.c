@@ -14,8 +14,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/proctab.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
@@ -92,6 +94,8 @@ static int become_child(struct guest *g, struct thread *t, const struct vcpu_sta
 		err = cpu_set_fs_base(&t->vcpu, st->fs_base);
 	if (!err)
 		err = cpu_set_gs_base(&t->vcpu, st->gs_base);
+	if (!err)
+		err = kvm_vcpu_bind_task(&t->vcpu);
 	if (err)
 		return err;
 	vclock_after_fork(g);
@@ -99,17 +103,39 @@ static int become_child(struct guest *g, struct thread *t, const struct vcpu_sta
 	return 0;
 }
 
+/* One byte from fd: false at end of file. */
+static bool read_byte(int fd)
+{
+	char byte;
+	ssize_t n;
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1;
+}
+
 static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64_t parent_tid,
 			 uint64_t child_tid, uint64_t tls)
 {
 	struct thread *t = current;
+	if (!proctab_room_for_task(g))
+		return -EAGAIN;
 	struct vcpu_state *st = malloc(sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	int err = save_vcpu(&t->vcpu, st);
-	int release[2] = {-1, -1};
-	if (!err && (flags & CLONE_VFORK) && pipe2(release, O_CLOEXEC) < 0)
+	/*
+	 * The child writes one byte here once it is ready to run the guest; a
+	 * vfork child then keeps its end open until it execs or exits.
+	 */
+	int ready[2] = {-1, -1};
+	if (!err && pipe2(ready, O_CLOEXEC) < 0)
 		err = -errno;
+	/* Above the guest's range at once: another guest thread must never name them. */
+	if (!err && ((ready[0] = fd_move_to_monitor(ready[0])) < 0 || (ready[1] = fd_move_to_monitor(ready[1])) < 0)) {
+		err = -errno;
+		if (ready[0] >= 0)
+			close(ready[0]);
+	}
 	if (err) {
 		free(st);
 		return err;
@@ -131,20 +157,26 @@ static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64
 	int fork_errno = errno;
 	pthread_mutex_unlock(&g->lock);
 	if (pid == 0) {
+		close(ready[0]);
+		proctab_claim_child(g); /* a slot of its own in the container's process table */
 		err = become_child(g, t, st);
 		free(st);
 		if (!err)
 			err = mm_after_fork(&g->mm);
 		if (err) {
-			log_error("fork: the child's VM: %s", strerror(-err));
-			guest_exit(g, 125);
+			/* The parent reaps this process and fails the fork: the guest never sees it. */
+			if (err != -EAGAIN)
+				log_error("fork: the child's VM: %s", strerror(-err));
+			_exit(125);
 		}
+		char ok = 0;
+		if (write(ready[1], &ok, 1) < 0)
+			guest_exit(g, 125); /* the parent is gone: so is the caller */
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-		if (release[0] >= 0) {
-			close(release[0]);
-			vfork_release_fd = fcntl(release[1], F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
-			close(release[1]);
-		}
+		if (flags & CLONE_VFORK)
+			vfork_release_fd = ready[1];
+		else
+			close(ready[1]);
 		t->ctx.rax = 0;
 		if (stack)
 			t->ctx.rsp = stack;
@@ -159,21 +191,28 @@ static long fork_process(struct guest *g, uint64_t flags, uint64_t stack, uint64
 	mm_write_unlock(&g->mm);
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	free(st);
+	close(ready[1]);
 	if (pid < 0) {
-		close(release[0]);
-		close(release[1]);
+		close(ready[0]);
 		return fork_errno == ENOMEM ? -ENOMEM : -EAGAIN;
+	}
+	/*
+	 * Until the child has its VM (it is then listed in the process table
+	 * too). A child that could not build one (the pids cgroup full, say:
+	 * KVM starts a worker task per VM) is reaped here and the fork fails
+	 * as Linux's would; only its SIGCHLD may still reach the guest.
+	 */
+	if (!read_byte(ready[0])) {
+		close(ready[0]);
+		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		return -EAGAIN;
 	}
 	if (flags & CLONE_PARENT_SETTID)
 		gmem_copy_out(&g->mm, parent_tid, &pid, sizeof(pid));
-	if (release[0] >= 0) {
-		/* vfork: the parent waits until the child has exec'd or exited. */
-		close(release[1]);
-		char byte;
-		while (read(release[0], &byte, 1) < 0 && errno == EINTR)
-			;
-		close(release[0]);
-	}
+	if (flags & CLONE_VFORK)
+		read_byte(ready[0]); /* vfork: the parent waits until the child has exec'd or exited */
+	close(ready[0]);
 	return pid;
 }
 

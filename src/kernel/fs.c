@@ -174,6 +174,34 @@ long sys_mkdirat(struct guest *g, const uint64_t *a)
 	return do_mkdirat(g, (int)a[0], a[1], (int)a[2]);
 }
 
+/*
+ * FIFOs, sockets and empty regular files. Device nodes are refused as they
+ * are to a process without CAP_MKNOD: the monitor opens files for the
+ * guest, so a node the guest made would give it the host's device.
+ */
+static long do_mknodat(struct guest *g, long dirfd, uint64_t path_gva, long mode)
+{
+	PATH_AT(path, dirfd, path_gva);
+	switch (mode & S_IFMT) {
+	case 0: case S_IFREG: case S_IFIFO: case S_IFSOCK:
+		return host_result(mknodat((int)dirfd, path, (mode_t)mode, 0));
+	case S_IFCHR: case S_IFBLK:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_mknod(struct guest *g, const uint64_t *a)
+{
+	return do_mknodat(g, AT_FDCWD, a[0], (long)a[1]);
+}
+
+long sys_mknodat(struct guest *g, const uint64_t *a)
+{
+	return do_mknodat(g, (int)a[0], a[1], (long)a[2]);
+}
+
 static long do_unlinkat(struct guest *g, long dirfd, uint64_t path_gva, long flags)
 {
 	PATH_AT(path, dirfd, path_gva);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// futex on guest memory. Guest memory is ordinary private memory of the
-// monitor process, so a guest futex word is a host futex word: the host
-// kernel queues waiters and wakes them, with FUTEX_PRIVATE_FLAG always set.
+// futex on guest memory. A guest futex word is a host futex word: the host
+// kernel queues waiters and wakes them, with the guest's own
+// FUTEX_PRIVATE_FLAG or not. That matters: a shared futex in MAP_SHARED
+// memory (a process-shared semaphore) is waited on in one monitor process
+// and woken from another, which only a shared host futex does.
 // Priority-inheritance futexes hold thread ids the host resolves; guest tids
 // are host tids, and inside the jail's pid namespace (OCI runtime stage) a
 // guest can name only its own threads.
@@ -27,7 +29,6 @@ static long futex_word(struct guest *g, uint64_t gva, enum gmem_access access, u
 long sys_futex(struct guest *g, const uint64_t *a)
 {
 	int op = (int)a[1], cmd = op & FUTEX_CMD_MASK;
-	int host_op = op | FUTEX_PRIVATE_FLAG;
 	uint32_t *word, *word2 = NULL;
 	struct timespec timeout;
 	const struct timespec *timeout_arg = NULL;
@@ -45,7 +46,7 @@ long sys_futex(struct guest *g, const uint64_t *a)
 				return -EFAULT;
 			timeout_arg = &timeout;
 		}
-		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], timeout_arg, NULL, (uint32_t)a[5]));
+		return host_result(syscall(SYS_futex, word, op, (uint32_t)a[2], timeout_arg, NULL, (uint32_t)a[5]));
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 		err = futex_word(g, a[0], GMEM_READ, &word);
@@ -54,7 +55,7 @@ long sys_futex(struct guest *g, const uint64_t *a)
 			return 0;
 		if (err)
 			return err;
-		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]));
+		return host_result(syscall(SYS_futex, word, op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]));
 	case FUTEX_LOCK_PI:
 	case FUTEX_LOCK_PI2:
 	case FUTEX_TRYLOCK_PI:
@@ -67,7 +68,7 @@ long sys_futex(struct guest *g, const uint64_t *a)
 				return -EFAULT;
 			timeout_arg = &timeout;
 		}
-		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], timeout_arg, NULL, 0));
+		return host_result(syscall(SYS_futex, word, op, (uint32_t)a[2], timeout_arg, NULL, 0));
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 	case FUTEX_WAKE_OP:
@@ -76,7 +77,7 @@ long sys_futex(struct guest *g, const uint64_t *a)
 			err = futex_word(g, a[4], cmd == FUTEX_WAKE_OP ? GMEM_WRITE : GMEM_READ, &word2);
 		if (err)
 			return err;
-		return host_result(syscall(SYS_futex, word, host_op, (uint32_t)a[2], (void *)(uintptr_t)val2,
+		return host_result(syscall(SYS_futex, word, op, (uint32_t)a[2], (void *)(uintptr_t)val2,
 					   word2, (uint32_t)a[5]));
 	default:
 		return -ENOSYS;
@@ -95,8 +96,9 @@ static void robust_release(struct guest *g, uint64_t word_gva, pid_t tid)
 	while ((old & FUTEX_TID_MASK) == (uint32_t)tid) {
 		uint32_t next = (old & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 		if (__atomic_compare_exchange_n(word, &old, next, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			/* Shared, as the kernel wakes (and glibc waits on) robust futexes. */
 			if (old & FUTEX_WAITERS)
-				syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+				syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 			break;
 		}
 	}

@@ -54,6 +54,8 @@ struct sigpending {
 struct thread;
 
 /* Process-wide state, shared by every guest thread. */
+struct filter;
+
 struct guest {
 	struct vm vm;
 	struct mm mm;
@@ -70,6 +72,8 @@ struct guest {
 	bool world_stopped;
 	uint8_t enosys_reported[512 / 8];
 	char hostname[65];      /* uname's nodename */
+	const struct filter *filter; /* the config's seccomp profile for the guest's calls; NULL: none */
+	bool own_mounts; /* an OCI container's own mount namespace, pivoted into: its mounts are the guest's */
 	bool first_process;     /* the container's first process (the others are its forks) */
 	bool own_pid_namespace; /* every process the host lets it signal is the container's */
 	struct thread *_Atomic sole_survivor; /* a thread whose execve is ending the others */

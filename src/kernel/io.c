@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "kernel/jobctl.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 
@@ -132,9 +133,15 @@ static long buffer_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 		iov[0] = (struct iovec){0};
 		n = 1;
 	}
+	struct jobctl_saved saved;
+	long r;
+	jobctl_enter(g, access == GMEM_WRITE ? SIGTTIN : SIGTTOU, &saved);
 	if (access == GMEM_WRITE)
-		return host_result(positioned ? preadv(fd, iov, (int)n, offset) : readv(fd, iov, (int)n));
-	return write_result(positioned ? pwritev(fd, iov, (int)n, offset) : writev(fd, iov, (int)n));
+		r = host_result(positioned ? preadv(fd, iov, (int)n, offset) : readv(fd, iov, (int)n));
+	else
+		r = write_result(positioned ? pwritev(fd, iov, (int)n, offset) : writev(fd, iov, (int)n));
+	jobctl_leave(&saved);
+	return r;
 }
 
 long sys_read(struct guest *g, const uint64_t *a)
@@ -192,9 +199,12 @@ static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 	}
 	if (n == 0 && total > 0)
 		return buffer_fault(fd, access);
-	if (access == GMEM_WRITE)
-		return host_result(readv(fd, iov, n));
-	return write_result(writev(fd, iov, n));
+	struct jobctl_saved saved;
+	long r;
+	jobctl_enter(g, access == GMEM_WRITE ? SIGTTIN : SIGTTOU, &saved);
+	r = access == GMEM_WRITE ? host_result(readv(fd, iov, n)) : write_result(writev(fd, iov, n));
+	jobctl_leave(&saved);
+	return r;
 }
 
 long sys_readv(struct guest *g, const uint64_t *a)

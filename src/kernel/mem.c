@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Memory-map calls: mmap, munmap, mprotect, brk, mremap, madvise, msync.
-// The monitor chooses every address; file mappings are filled by copying the
-// file into fresh anonymous memory. A shared mapping of a file open for
-// writing is written back to the file at msync, munmap and exit: the guest
-// sees its own writes through either path, but read(2) sees the mapping's
-// only after that, and other processes do not share the memory.
+// The monitor chooses every address. Private file mappings are filled by
+// copying the file into fresh memory; shared ones (and shared anonymous
+// memory, through a memfd) map the host object itself into the guest, so
+// the file, read(2) and other processes see the same bytes at once.
 #include <sys/mman.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,6 +28,60 @@ static int user_range(uint64_t addr, uint64_t len)
 	return addr >= USER_VA_MIN && addr < USER_VA_END && len <= USER_VA_END - addr;
 }
 
+/*
+ * The monitor's own descriptor for a new shared region: the guest's file,
+ * or anonymous shared memory of len bytes. Returns it or -errno.
+ */
+static int shared_backing(int guest_fd, uint64_t len)
+{
+	if (guest_fd >= 0) {
+		int fd = fcntl(guest_fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+		return fd < 0 ? -errno : fd;
+	}
+	int fd = fd_move_to_monitor(memfd_create("airlock-shared", MFD_CLOEXEC));
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)len) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Checks a file for mmap(2) as Linux does; sets *may_write for a shared mapping. */
+static long check_mappable(int fd, int type, int prot, bool *may_write)
+{
+	if (!guest_fd_valid(fd))
+		return -EBADF;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	int mode = fcntl(fd, F_GETFL) & O_ACCMODE;
+	if (mode == O_WRONLY || (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
+		return -EACCES;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENODEV;
+	*may_write = mode == O_RDWR;
+	return 0;
+}
+
+/*
+ * Whole pages past the end of the file are not present: touching them is
+ * SIGBUS, at the exact address (monitor.c). If the file shrinks later, a
+ * shared mapping's host pages raise it instead.
+ */
+static void hide_past_end(struct guest *g, uint64_t addr, uint64_t len, int fd, uint64_t off)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return;
+	uint64_t size = (uint64_t)st.st_size;
+	uint64_t covered = size > off ? PAGE_ALIGN_UP(size - off) : 0;
+	if (covered < len)
+		paging_unmap(&g->mm.pg, addr + covered, len - covered);
+}
+
 static long do_mmap(struct guest *g, const uint64_t *a)
 {
 	uint64_t addr = a[0], len = a[1];
@@ -43,26 +96,12 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 	if (!page_len(len, &len))
 		return -ENOMEM;
 
-	bool anonymous = flags & MAP_ANONYMOUS;
-	int write_back_fd = -1;
+	bool anonymous = flags & MAP_ANONYMOUS, shared = type != MAP_PRIVATE, may_write = true;
 	if (!anonymous) {
-		if (!guest_fd_valid(fd))
-			return -EBADF;
-		struct stat st;
-		if (fstat(fd, &st) < 0)
-			return -errno;
-		int mode = fcntl(fd, F_GETFL) & O_ACCMODE;
-		if (mode == O_WRONLY || (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
-			return -EACCES;
-		if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-			return -ENODEV;
-		if (type != MAP_PRIVATE && mode == O_RDWR) {
-			write_back_fd = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
-			if (write_back_fd < 0)
-				return -errno;
-		}
+		long err = check_mappable(fd, type, prot, &may_write);
+		if (err)
+			return err;
 	}
-	/* Shared anonymous memory behaves as private: there is no fork to share it with yet. */
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
@@ -77,78 +116,33 @@ static long do_mmap(struct guest *g, const uint64_t *a)
 		if (!addr)
 			return -ENOMEM;
 	}
-	long err = mm_map_fixed(&g->mm, addr, len, prot, anonymous ? VMA_ANON : VMA_FILE);
-	if (!err && !anonymous) {
-		long filled = gmem_fill_from_file(&g->mm, fd, addr, len, (uint64_t)off); /* past the end stays zero */
-		err = filled < 0 ? filled : 0;
-	}
-	if (!err && !anonymous) {
-		procfs_name_mapping(g, addr, fd, (uint64_t)off);
-		struct vma *v = vma_find(&g->mm.vmas, addr);
-		v->file.shared = type != MAP_PRIVATE;
-		v->file.may_write = write_back_fd >= 0;
-		v->file.written = write_back_fd >= 0 && (prot & PROT_WRITE);
-		v->file.fd = write_back_fd;
-		write_back_fd = -1; /* the region owns it now */
-		/* Whole pages past the end of the file are not present: touching them is SIGBUS. */
-		struct stat st;
-		if (fstat(fd, &st) == 0) {
-			uint64_t covered = (uint64_t)st.st_size > (uint64_t)off ? PAGE_ALIGN_UP((uint64_t)st.st_size - (uint64_t)off) : 0;
-			if (covered < len)
-				paging_unmap(&g->mm.pg, addr + covered, len - covered);
+
+	long err;
+	enum vma_kind kind = anonymous ? VMA_ANON : VMA_FILE;
+	if (shared) {
+		int backing = shared_backing(anonymous ? -1 : fd, len);
+		if (backing < 0)
+			return backing;
+		err = mm_map_shared(&g->mm, addr, len, prot, kind, backing, anonymous ? 0 : (uint64_t)off);
+		if (err)
+			close(backing);
+	} else {
+		err = mm_map_fixed(&g->mm, addr, len, prot, kind);
+		if (!err && !anonymous) { /* a private copy; past the end of the file stays zero */
+			long filled = gmem_fill_from_file(&g->mm, fd, addr, len, (uint64_t)off);
+			err = filled < 0 ? filled : 0;
 		}
 	}
-	if (write_back_fd >= 0)
-		close(write_back_fd);
 	if (err) {
 		mm_unmap(&g->mm, addr, len);
 		return err;
 	}
+	if (!anonymous) {
+		procfs_name_mapping(g, addr, fd, (uint64_t)off);
+		vma_find(&g->mm.vmas, addr)->file.may_write = shared && may_write;
+		hide_past_end(g, addr, len, fd, (uint64_t)off);
+	}
 	return (long)addr;
-}
-
-/* Writes a shared file mapping's memory back, as far as the file reaches. */
-static int write_back(struct mm *mm, const struct vma *v)
-{
-	if (v->kind != VMA_FILE || !v->file.shared || !v->file.written)
-		return 0;
-	struct stat st;
-	if (fstat(v->file.fd, &st) < 0)
-		return -errno;
-	uint64_t size = (uint64_t)st.st_size, done = 0;
-	uint64_t len = size > v->file.offset ? size - v->file.offset : 0;
-	if (len > v->end - v->start)
-		len = v->end - v->start;
-	const uint8_t *host = physmem_host(&mm->pm, v->gpa);
-	while (done < len) {
-		ssize_t n = pwrite(v->file.fd, host + done, len - done, (off_t)(v->file.offset + done));
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (uint64_t)n;
-	}
-	return 0;
-}
-
-void mem_unmapping(struct mm *mm, const struct vma *v)
-{
-	if (v->kind != VMA_FILE || !v->file.shared || v->file.fd < 0)
-		return;
-	write_back(mm, v);
-	/* The pieces of one mapping share its descriptor: the last one closes it. */
-	for (size_t i = 0; i < mm->vmas.n; i++) {
-		const struct vma *other = &mm->vmas.v[i];
-		if (other != v && other->kind == VMA_FILE && other->file.shared && other->file.fd == v->file.fd)
-			return;
-	}
-	close(v->file.fd);
-}
-
-void mem_write_back_all(struct guest *g)
-{
-	bool locked = mm_read_lock(&g->mm);
-	for (size_t i = 0; i < g->mm.vmas.n; i++)
-		write_back(&g->mm, &g->mm.vmas.v[i]);
-	mm_read_unlock(&g->mm, locked);
 }
 
 static long do_msync(struct guest *g, const uint64_t *a)
@@ -167,11 +161,11 @@ static long do_msync(struct guest *g, const uint64_t *a)
 		if (i == g->mm.vmas.n || g->mm.vmas.v[i].start > cursor)
 			return -ENOMEM; /* a hole, as Linux reports it (after syncing what precedes) */
 		const struct vma *v = &g->mm.vmas.v[i];
-		/* Whole regions: the file sees the same bytes either way. */
-		if (!err)
-			err = write_back(&g->mm, v);
-		if (!err && (flags & MS_SYNC) && v->kind == VMA_FILE && v->file.shared && v->file.written)
-			err = fdatasync(v->file.fd) < 0 ? -errno : 0;
+		/* Shared regions are the host's own file mappings: the host syncs them. */
+		uint64_t from = v->start > addr ? v->start : addr, to = v->end < end ? v->end : end;
+		if (!err && v->shared && (flags & MS_SYNC) &&
+		    msync(physmem_host(&g->mm.pm, v->gpa + (from - v->start)), to - from, MS_SYNC) < 0)
+			err = -errno;
 		cursor = v->end;
 	}
 	return err;
@@ -201,7 +195,7 @@ static long do_mprotect(struct guest *g, const uint64_t *a)
 	for (size_t i = vma_lower_bound(&g->mm.vmas, addr); (prot & PROT_WRITE) && i < g->mm.vmas.n &&
 	     g->mm.vmas.v[i].start < addr + len; i++) {
 		const struct vma *v = &g->mm.vmas.v[i];
-		if (v->kind == VMA_FILE && v->file.shared && !v->file.may_write)
+		if (v->kind == VMA_FILE && v->shared && !v->file.may_write)
 			return -EACCES;
 	}
 	return mm_protect(&g->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
@@ -239,6 +233,26 @@ static int mapped_prot(struct mm *mm, uint64_t addr, uint64_t len, int *prot)
 	return 1;
 }
 
+/*
+ * New pages at addr for a range of region being remapped: for a shared
+ * region, its object's pages from where guest address `at` would be (no
+ * copy: the same pages); otherwise fresh private memory.
+ */
+static long map_continuation(struct guest *g, const struct vma *region, uint64_t at, uint64_t addr,
+			     uint64_t len, int prot)
+{
+	if (!region->shared)
+		return mm_map_fixed(&g->mm, addr, len, prot, VMA_ANON);
+	uint64_t offset = region->shared_offset + (at - region->start);
+	long err = mm_map_shared(&g->mm, addr, len, prot, region->kind, region->shared_fd, offset);
+	if (err)
+		return err;
+	struct vma *fresh = vma_find(&g->mm.vmas, addr);
+	fresh->file = region->file; /* its name is interned in the same map */
+	fresh->file.offset = offset;
+	return 0;
+}
+
 static long do_mremap(struct guest *g, const uint64_t *a)
 {
 	uint64_t old = a[0], old_len, new_len;
@@ -252,12 +266,15 @@ static long do_mremap(struct guest *g, const uint64_t *a)
 	int prot;
 	if (!user_range(old, old_len) || !mapped_prot(&g->mm, old, old_len, &prot))
 		return -EFAULT;
+	struct vma region = *vma_find(&g->mm.vmas, old); /* a copy: regions move as others are inserted */
+	if (region.shared && old + old_len > region.end)
+		return -EFAULT; /* Linux remaps a shared mapping only within one vma */
 	if (new_len <= old_len) {
 		mm_unmap(&g->mm, old + new_len, old_len - new_len);
 		return (long)old;
 	}
 	if (user_range(old, new_len) && vma_range_free(&g->mm.vmas, old + old_len, old + new_len)) {
-		long err = mm_map_fixed(&g->mm, old + old_len, new_len - old_len, prot, VMA_ANON);
+		long err = map_continuation(g, &region, old + old_len, old + old_len, new_len - old_len, prot);
 		return err ? err : (long)old;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
@@ -265,8 +282,8 @@ static long do_mremap(struct guest *g, const uint64_t *a)
 	uint64_t moved = mm_pick_address(&g->mm, 0, new_len);
 	if (!moved)
 		return -ENOMEM;
-	long err = mm_map_fixed(&g->mm, moved, new_len, prot, VMA_ANON);
-	if (!err)
+	long err = map_continuation(g, &region, old, moved, new_len, prot);
+	if (!err && !region.shared)
 		err = gmem_move(&g->mm, moved, old, old_len);
 	if (err) {
 		mm_unmap(&g->mm, moved, new_len);
@@ -288,19 +305,7 @@ static long do_madvise(struct guest *g, const uint64_t *a)
 		return -ENOMEM;
 	if (advice != MADV_DONTNEED)
 		return 0;
-	/*
-	 * Private memory reads back as zeroes after MADV_DONTNEED. A shared file
-	 * mapping keeps its contents: on Linux they are the file's pages.
-	 */
-	uint64_t end = addr + len;
-	for (size_t i = vma_lower_bound(&g->mm.vmas, addr); i < g->mm.vmas.n && g->mm.vmas.v[i].start < end; i++) {
-		const struct vma *v = &g->mm.vmas.v[i];
-		if (v->kind == VMA_FILE && v->file.shared)
-			continue;
-		uint64_t from = v->start > addr ? v->start : addr, to = v->end < end ? v->end : end;
-		mm_discard(&g->mm, from, to - from);
-	}
-	return 0;
+	return mm_discard(&g->mm, addr, len);
 }
 
 /*

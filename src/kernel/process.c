@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Process-level calls: exit, identity, limits and thread-area setup.
-// (fork, clone and execve are not served yet: they fall to ENOSYS.)
+// Process-level calls: exit, process ids, limits and thread-area setup.
+// (fork and clone are in fork.c, execve in exec.c, credentials in creds.c.)
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "kernel/proctab.h"
 #include "kernel/syscall.h"
 #include "vm/cpu.h"
 
@@ -101,6 +102,8 @@ long sys_wait4(struct guest *g, const uint64_t *a)
 	int status = 0;
 	struct rusage usage;
 	long pid = host_result(wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &usage : NULL));
+	if (pid > 0 && (WIFEXITED(status) || WIFSIGNALED(status)))
+		proctab_forget((pid_t)pid); /* reaped: no longer listed, even as a zombie */
 	if (pid > 0 && a[1] && gmem_copy_out(&g->mm, a[1], &status, sizeof(status)))
 		return -EFAULT;
 	if (pid > 0 && a[3] && gmem_copy_out(&g->mm, a[3], &usage, sizeof(usage)))
@@ -114,6 +117,9 @@ long sys_waitid(struct guest *g, const uint64_t *a)
 	memset(&info, 0, sizeof(info));
 	struct rusage usage;
 	long r = host_result(syscall(SYS_waitid, (int)a[0], (pid_t)a[1], &info, (int)a[3], a[4] ? &usage : NULL));
+	if (r == 0 && info.si_pid > 0 && !((int)a[3] & WNOWAIT) &&
+	    (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED))
+		proctab_forget(info.si_pid);
 	if (r == 0 && a[4] && gmem_copy_out(&g->mm, a[4], &usage, sizeof(usage)))
 		return -EFAULT;
 	/* Linux writes the siginfo (zeroes when nothing was reaped) even when the call fails. */
@@ -250,69 +256,14 @@ long sys_sched_yield(struct guest *g, const uint64_t *a)
 	return 0;
 }
 
-/* Identity: passed through from the monitor, which runs as the container's user. */
-#define ID_CALL(name, expr)                                 \
-	long sys_##name(struct guest *g, const uint64_t *a) \
-	{                                                   \
-		(void)g;                                    \
-		(void)a;                                    \
-		return (expr);                              \
-	}
-ID_CALL(getpid, getpid())
-ID_CALL(getppid, getppid())
-ID_CALL(getuid, getuid())
-ID_CALL(geteuid, geteuid())
-ID_CALL(getgid, getgid())
-ID_CALL(getegid, getegid())
-ID_CALL(getpgrp, getpgrp())
-ID_CALL(getpgid, host_result(getpgid((pid_t)a[0])))
-ID_CALL(getsid, host_result(getsid((pid_t)a[0])))
-ID_CALL(setpgid, host_result(setpgid((pid_t)a[0], (pid_t)a[1])))
-
-long sys_getgroups(struct guest *g, const uint64_t *a)
-{
-	int size = (int)a[0];
-	if (size < 0)
-		return -EINVAL;
-	int n = getgroups(0, NULL);
-	if (n < 0)
-		return -errno;
-	if (size == 0)
-		return n;
-	if (size < n)
-		return -EINVAL;
-	/* NGROUPS_MAX ids would be 256 KiB: too much for a monitor thread's stack. */
-	gid_t *groups = calloc((size_t)n + 1, sizeof(gid_t));
-	if (!groups)
-		return -ENOMEM;
-	n = getgroups(n, groups);
-	long ret = n < 0 ? -errno : gmem_copy_out(&g->mm, a[1], groups, (size_t)n * sizeof(gid_t)) ? -EFAULT : n;
-	free(groups);
-	return ret;
-}
-
-static long copy_ids(struct guest *g, const uint64_t *a, const unsigned ids[3])
-{
-	for (int i = 0; i < 3; i++) {
-		if (gmem_copy_out(&g->mm, a[i], &ids[i], sizeof(ids[i])))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-long sys_getresuid(struct guest *g, const uint64_t *a)
-{
-	uid_t r, e, s;
-	getresuid(&r, &e, &s);
-	return copy_ids(g, a, (const unsigned[3]){r, e, s});
-}
-
-long sys_getresgid(struct guest *g, const uint64_t *a)
-{
-	gid_t r, e, s;
-	getresgid(&r, &e, &s);
-	return copy_ids(g, a, (const unsigned[3]){r, e, s});
-}
+PASSTHROUGH_CALL(getpid, getpid())
+PASSTHROUGH_CALL(getppid, getppid())
+PASSTHROUGH_CALL(getpgrp, getpgrp())
+PASSTHROUGH_CALL(getpgid, host_result(getpgid((pid_t)a[0])))
+PASSTHROUGH_CALL(getsid, host_result(getsid((pid_t)a[0])))
+PASSTHROUGH_CALL(setpgid, host_result(setpgid((pid_t)a[0], (pid_t)a[1])))
+/* A new session leaves the caller's terminal behind, for the monitor as for the guest. */
+PASSTHROUGH_CALL(setsid, host_result(setsid()))
 
 long sys_sync(struct guest *g, const uint64_t *a)
 {
@@ -335,7 +286,10 @@ long sys_prctl(struct guest *g, const uint64_t *a)
 		if (n < 0 && gmem_copy_in(&g->mm, name, a[1], sizeof(name) - 1))
 			return -EFAULT;
 		name[sizeof(name) - 1] = '\0';
+		pthread_mutex_lock(&g->lock);
 		memcpy(current->comm, name, sizeof(name));
+		proctab_publish_threads_locked(g); /* the main thread's name is the process's */
+		pthread_mutex_unlock(&g->lock);
 		return 0;
 	}
 	case PR_GET_NAME:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The emulated /proc: path lookup through /proc's tree and links, the hooks
-// the path-taking calls run first, and the synthetic directories.
+// the path-taking calls run first, and the synthetic directories (the tree
+// itself, what each directory holds and where each link leads, is
+// procfs_tree.c's).
 //
 // Design. Paths are resolved here, component by component, starting from
 // the absolute form of the guest's path (cwd and dirfd are read back from
@@ -27,7 +29,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,31 +42,62 @@
 #include <unistd.h>
 
 #include "kernel/procfs_node.h"
+#include "kernel/proctab.h"
 #include "kernel/syscall.h"
 
 #define MEMFD_TAG "airlock-proc:"
 #define MAX_LINKS 40 /* Linux's MAXSYMLINKS */
 
-static bool host_proc_ok(const struct guest *g)
+bool host_proc_ok(const struct guest *g)
 {
 	return g->proc.host_proc >= GUEST_FD_LIMIT;
 }
 
-/* A descriptor above the guest's range (the original is closed), or -1. */
-static int move_high(int fd)
+static int preopened_proc = -1, preopened_dev = -1, joined_pid_view = -1;
+
+void procfs_preopen(void)
 {
-	if (fd < 0)
-		return -1;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
-	close(fd);
-	return high;
+	if (preopened_proc < 0)
+		preopened_proc = fd_move_to_monitor(open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (preopened_dev < 0)
+		preopened_dev = fd_move_to_monitor(open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC));
+}
+
+void procfs_join_pid_view(pid_t first)
+{
+	/*
+	 * The first monitor's pid view is the one proc descriptor it holds that
+	 * is not the host's /proc. Opened through its fd/ while this process is
+	 * still the host's root: once in a user namespace it could no longer
+	 * read the monitor's descriptors, nor mount a proc of its own there.
+	 */
+	struct stat host, st;
+	struct statfs fs;
+	char dir[64], link[PATH_MAX];
+	if (stat("/proc", &host) < 0)
+		return;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)first);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && joined_pid_view < 0 && (e = readdir(d));) {
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		int fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC && fstat(fd, &st) == 0 &&
+		    st.st_dev != host.st_dev)
+			joined_pid_view = fd_move_to_monitor(fd);
+		else if (fd >= 0)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
 }
 
 void procfs_init(struct guest *g)
 {
 	struct procfs *p = &g->proc;
-	p->host_proc = move_high(open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
-	p->host_dev = move_high(open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	procfs_preopen();
+	p->host_proc = preopened_proc;
+	p->host_dev = preopened_dev;
+	preopened_proc = preopened_dev = -1;
 	struct stat st;
 	if (host_proc_ok(g) && fstat(p->host_proc, &st) == 0)
 		p->proc_dev = st.st_dev;
@@ -72,6 +106,30 @@ void procfs_init(struct guest *g)
 		p->memfd_dev = st.st_dev;
 	if (probe >= 0)
 		close(probe);
+	p->pid_proc = -1;
+	if (joined_pid_view >= 0) {
+		p->pid_proc = joined_pid_view; /* an exec's: procfs_join_pid_view */
+		joined_pid_view = -1;
+	} else if (!g->own_pid_namespace) {
+		/* No namespace: guest pids are host pids (the process table says which are the container's). */
+		p->pid_proc = host_proc_ok(g) ? fcntl(p->host_proc, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT) : -1;
+	} else {
+		/*
+		 * The host's /proc counts pids in the host's namespace. A fresh proc
+		 * made from inside the container's namespace counts them as the
+		 * guest does and shows the container's processes only: a detached
+		 * mount (fsopen, fsmount), never attached anywhere the guest or a
+		 * host process could walk into. Without it other processes stay
+		 * hidden, as before.
+		 */
+		int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+		if (fs >= 0 && syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+			p->pid_proc = fd_move_to_monitor((int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+							     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+		if (fs >= 0)
+			close(fs);
+	}
+	proctab_init();
 }
 
 void procfs_destroy(struct guest *g)
@@ -81,6 +139,8 @@ void procfs_destroy(struct guest *g)
 		close(g->proc.host_proc);
 	if (g->proc.host_dev >= GUEST_FD_LIMIT)
 		close(g->proc.host_dev);
+	if (g->proc.pid_proc >= GUEST_FD_LIMIT)
+		close(g->proc.pid_proc);
 }
 
 void procfs_set_exe(struct guest *g, const char *path)
@@ -137,7 +197,7 @@ void procfs_record_start(struct guest *g, uint64_t rsp)
 }
 
 /* The host's link for guest descriptor fd ("/etc/passwd", "pipe:[7]"), NUL-terminated. */
-static long fd_link(struct guest *g, int fd, char *buf, size_t size)
+long fd_link(struct guest *g, int fd, char *buf, size_t size)
 {
 	char rel[32];
 	snprintf(rel, sizeof(rel), "self/fd/%d", fd);
@@ -149,7 +209,7 @@ static long fd_link(struct guest *g, int fd, char *buf, size_t size)
 }
 
 /* If fd is one of procfs's memfds, copies its canonical path into path and returns true. */
-static bool fd_procfs_path(struct guest *g, int fd, const struct stat *known, char *path, size_t size)
+bool fd_procfs_path(struct guest *g, int fd, const struct stat *known, char *path, size_t size)
 {
 	struct stat st;
 	if (!g->proc.memfd_dev || !host_proc_ok(g))
@@ -162,13 +222,17 @@ static bool fd_procfs_path(struct guest *g, int fd, const struct stat *known, ch
 	if (known->st_dev != g->proc.memfd_dev)
 		return false;
 	char link[PATH_MAX];
+	return fd_link(g, fd, link, sizeof(link)) > 0 && procfs_memfd_link_path(link, path, size);
+}
+
+bool procfs_memfd_link_path(const char *link, char *path, size_t size)
+{
 	static const char prefix[] = "/memfd:" MEMFD_TAG, suffix[] = " (deleted)";
-	long n = fd_link(g, fd, link, sizeof(link));
-	size_t plen = sizeof(prefix) - 1, slen = sizeof(suffix) - 1;
-	if (n < 0 || (size_t)n <= plen + slen || strncmp(link, prefix, plen) ||
-	    strcmp(link + n - slen, suffix) || (size_t)n - plen - slen >= size)
+	size_t n = strlen(link), plen = sizeof(prefix) - 1, slen = sizeof(suffix) - 1;
+	if (n <= plen + slen || strncmp(link, prefix, plen) || strcmp(link + n - slen, suffix) ||
+	    n - plen - slen >= size)
 		return false;
-	memcpy(path, link + plen, (size_t)n - plen - slen);
+	memcpy(path, link + plen, n - plen - slen);
 	path[n - plen - slen] = 0;
 	return true;
 }
@@ -196,13 +260,13 @@ void procfs_name_mapping(struct guest *g, uint64_t addr, int fd, uint64_t offset
 }
 
 /* The calling guest thread's id (thread-self). */
-static int procfs_tid(void)
+int procfs_tid(void)
 {
 	return current ? current->tid : getpid();
 }
 
 /* Fills tids (MAX_VCPUS) with the guest's live threads, in ascending order: their count. */
-static int thread_ids(struct guest *g, int *tids)
+int thread_ids(struct guest *g, int *tids)
 {
 	int n = 0;
 	pthread_mutex_lock(&g->lock);
@@ -216,7 +280,7 @@ static int thread_ids(struct guest *g, int *tids)
 	return n;
 }
 
-static bool thread_exists(struct guest *g, long tid)
+bool thread_exists(struct guest *g, long tid)
 {
 	int tids[MAX_VCPUS], n = thread_ids(g, tids);
 	for (int i = 0; i < n; i++) {
@@ -226,271 +290,10 @@ static bool thread_exists(struct guest *g, long tid)
 	return false;
 }
 
-/* ---- the tree ----------------------------------------------------------- */
+/* ---- path resolution ---------------------------------------------------- */
 
-struct entry {
-	const char *name;
-	enum procfs_type type;
-	unsigned mode;
-	enum procfs_kind kind;
-	const char *host;
-};
-
-#define FILE_(name, mode, kind) {name, PT_FILE, mode, kind, NULL}
-#define HOST_(name, mode, host) {name, PT_FILE, mode, PK_HOST, host}
-#define DIR_(name, mode, kind) {name, PT_DIR, mode, kind, NULL}
-#define LINK_(name, kind) {name, PT_LINK, 0777, kind, NULL}
-
-static const struct entry root_entries[] = {
-	HOST_("cpuinfo", 0444, "cpuinfo"),
-	HOST_("filesystems", 0444, "filesystems"),
-	FILE_("loadavg", 0444, PK_LOADAVG),
-	HOST_("meminfo", 0444, "meminfo"),
-	LINK_("mounts", PK_MOUNTS_LINK),
-	LINK_("self", PK_SELF),
-	HOST_("stat", 0444, "stat"),
-	DIR_("sys", 0555, PK_SYS),
-	LINK_("thread-self", PK_THREAD_SELF),
-	HOST_("uptime", 0444, "uptime"),
-	FILE_("version", 0444, PK_VERSION),
-};
-
-/* /proc/<pid>/ in Linux's order; /proc/<pid>/task/<tid>/ is the same without "task". */
-static const struct entry pid_entries[] = {
-	DIR_("task", 0555, PK_TASK),
-	DIR_("fd", 0500, PK_FD),
-	DIR_("fdinfo", 0555, PK_FDINFO),
-	FILE_("environ", 0400, PK_ENVIRON),
-	FILE_("auxv", 0400, PK_AUXV),
-	FILE_("status", 0444, PK_STATUS),
-	FILE_("limits", 0444, PK_LIMITS),
-	FILE_("comm", 0644, PK_COMM),
-	FILE_("cmdline", 0444, PK_CMDLINE),
-	FILE_("stat", 0444, PK_STAT),
-	FILE_("statm", 0444, PK_STATM),
-	FILE_("maps", 0444, PK_MAPS),
-	LINK_("cwd", PK_CWD),
-	LINK_("root", PK_ROOT_LINK),
-	LINK_("exe", PK_EXE),
-	FILE_("mounts", 0444, PK_MOUNTS),
-	FILE_("mountinfo", 0444, PK_MOUNTINFO),
-};
-
-static const struct entry sys_entries[] = {
-	DIR_("kernel", 0555, PK_SYS_KERNEL),
-	DIR_("vm", 0555, PK_SYS_VM),
-};
-
-static const struct entry sys_kernel_entries[] = {
-	HOST_("cap_last_cap", 0444, "sys/kernel/cap_last_cap"),
-	FILE_("hostname", 0644, PK_HOSTNAME),
-	HOST_("ngroups_max", 0444, "sys/kernel/ngroups_max"),
-	FILE_("osrelease", 0444, PK_OSRELEASE),
-	FILE_("ostype", 0444, PK_OSTYPE),
-	HOST_("pid_max", 0644, "sys/kernel/pid_max"),
-	DIR_("random", 0555, PK_SYS_RANDOM),
-};
-
-static const struct entry sys_random_entries[] = {
-	HOST_("boot_id", 0444, "sys/kernel/random/boot_id"),
-	HOST_("uuid", 0444, "sys/kernel/random/uuid"),
-};
-
-static const struct entry sys_vm_entries[] = {
-	HOST_("overcommit_memory", 0644, "sys/vm/overcommit_memory"),
-};
-
-struct table {
-	const struct entry *e;
-	size_t n;
-};
-
-#define TABLE(t) ((struct table){t, sizeof(t) / sizeof(t[0])})
-
-/* The fixed entries of a directory (a thread's are its process's without "task"). */
-static struct table fixed_entries(enum procfs_kind dir)
-{
-	switch (dir) {
-	case PK_ROOT: return TABLE(root_entries);
-	case PK_PID: return TABLE(pid_entries);
-	case PK_TID: return (struct table){pid_entries + 1, TABLE(pid_entries).n - 1};
-	case PK_SYS: return TABLE(sys_entries);
-	case PK_SYS_KERNEL: return TABLE(sys_kernel_entries);
-	case PK_SYS_RANDOM: return TABLE(sys_random_entries);
-	case PK_SYS_VM: return TABLE(sys_vm_entries);
-	default: return (struct table){NULL, 0};
-	}
-}
-
-/* A decimal number as /proc names them: no sign, no leading zero. -1 if not one. */
-static long name_number(const char *name)
-{
-	if (!*name || (name[0] == '0' && name[1]) || strlen(name) > 9)
-		return -1;
-	long v = 0;
-	for (const char *c = name; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (*c - '0');
-	}
-	return v;
-}
-
-/* The open mode of a guest descriptor, or -1 if it is not open. */
-static int guest_fd_flags(int fd)
-{
-	return guest_fd_valid(fd) ? fcntl(fd, F_GETFL) : -1;
-}
-
-/* Completes child c of dir. Returns 0, or -ENAMETOOLONG past the canonical path's room. */
-static long set_child(struct procfs_node *c, const struct procfs_node *dir, const char *name)
-{
-	c->owned = dir->owned || c->kind == PK_PID;
-	if (!c->tid)
-		c->tid = dir->tid; /* what a process or thread directory holds describes it */
-	int n = snprintf(c->path, sizeof(c->path), "%s/%s", dir->path, name);
-	return n > 0 && (size_t)n < sizeof(c->path) ? 0 : -ENAMETOOLONG;
-}
-
-/* The entry name in directory dir. Returns 0 or -ENOENT. */
-static long dir_child(struct guest *g, const struct procfs_node *dir, const char *name, struct procfs_node *c)
-{
-	*c = (struct procfs_node){.fd = -1};
-	struct table t = fixed_entries(dir->kind);
-	for (size_t i = 0; i < t.n; i++) {
-		if (!strcmp(t.e[i].name, name)) {
-			c->type = t.e[i].type;
-			c->mode = t.e[i].mode;
-			c->kind = t.e[i].kind;
-			c->host = t.e[i].host;
-			return set_child(c, dir, name);
-		}
-	}
-	long n = name_number(name);
-	int flags;
-	switch (dir->kind) {
-	case PK_ROOT:
-	case PK_TASK:
-		if (n < 0 || (dir->kind == PK_ROOT ? n != getpid() : !thread_exists(g, n)))
-			return -ENOENT;
-		*c = (struct procfs_node){.type = PT_DIR, .mode = 0555, .fd = -1, .tid = (int)n,
-					  .kind = dir->kind == PK_ROOT ? PK_PID : PK_TID};
-		break;
-	case PK_FD:
-	case PK_FDINFO:
-		if (n < 0 || (flags = guest_fd_flags((int)n)) < 0)
-			return -ENOENT;
-		if (dir->kind == PK_FDINFO) {
-			*c = (struct procfs_node){.type = PT_FILE, .mode = 0444, .kind = PK_FDINFO_FILE};
-		} else {
-			/* Linux shows the descriptor's access mode as the link's permissions. */
-			int acc = flags & O_ACCMODE;
-			unsigned mode = (acc != O_WRONLY ? 0500 : 0) | (acc != O_RDONLY ? 0300 : 0);
-			*c = (struct procfs_node){.type = PT_LINK, .mode = mode, .kind = PK_FD_LINK};
-		}
-		c->fd = (int)n;
-		break;
-	default:
-		return -ENOENT;
-	}
-	return set_child(c, dir, name);
-}
-
-static void root_node(struct procfs_node *n)
-{
-	*n = (struct procfs_node){.path = "/proc", .type = PT_DIR, .mode = 0555, .kind = PK_ROOT, .fd = -1};
-}
-
-/* The links the emulation puts in /dev (as container runtimes do), and their targets. */
-static const char *const dev_links[][2] = {
-	{"/dev/fd", "/proc/self/fd"},
-	{"/dev/stdin", "/proc/self/fd/0"},
-	{"/dev/stdout", "/proc/self/fd/1"},
-	{"/dev/stderr", "/proc/self/fd/2"},
-};
 /* Device nodes taken from the host's /dev when the rootfs has none. */
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-
-static int dev_link_index(const char *path)
-{
-	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
-		if (!strcmp(path, dev_links[i][0]))
-			return (int)i;
-	}
-	return -1;
-}
-
-/* The node for a canonical path (as in a memfd's name). Returns 0 or -errno. */
-static long node_from_path(struct guest *g, const char *path, struct procfs_node *n)
-{
-	int link = dev_link_index(path);
-	if (link >= 0) {
-		*n = (struct procfs_node){.type = PT_LINK, .mode = 0777, .kind = PK_DEV_LINK, .fd = link};
-		snprintf(n->path, sizeof(n->path), "%s", path);
-		return 0;
-	}
-	if (strncmp(path, "/proc", 5) || (path[5] && path[5] != '/'))
-		return -ENOENT;
-	root_node(n);
-	const char *p = path + 5;
-	while (*p == '/') {
-		p++;
-		const char *end = strchrnul(p, '/');
-		char name[NAME_MAX + 1];
-		if ((size_t)(end - p) > NAME_MAX)
-			return -ENOENT;
-		memcpy(name, p, (size_t)(end - p));
-		name[end - p] = 0;
-		struct procfs_node child;
-		if (n->type != PT_DIR)
-			return -ENOTDIR;
-		long err = dir_child(g, n, name, &child);
-		if (err)
-			return err;
-		*n = child;
-		p = end;
-	}
-	return 0;
-}
-
-/* Where link node n points. Returns 0 or -errno. */
-static long link_target(struct guest *g, const struct procfs_node *n, char *buf, size_t size)
-{
-	int pid = getpid();
-	switch (n->kind) {
-	case PK_SELF:
-		snprintf(buf, size, "%d", pid);
-		return 0;
-	case PK_THREAD_SELF:
-		snprintf(buf, size, "%d/task/%d", pid, procfs_tid());
-		return 0;
-	case PK_MOUNTS_LINK:
-		snprintf(buf, size, "self/mounts");
-		return 0;
-	case PK_ROOT_LINK:
-		snprintf(buf, size, "/");
-		return 0;
-	case PK_EXE:
-		snprintf(buf, size, "%s", g->proc.exe);
-		return 0;
-	case PK_DEV_LINK:
-		snprintf(buf, size, "%s", dev_links[n->fd][1]);
-		return 0;
-	case PK_CWD:
-		return syscall(SYS_getcwd, buf, size) < 0 ? -errno : 0;
-	case PK_FD_LINK: {
-		/* An opened /proc entry is a memfd: show the entry, as Linux does. */
-		if (fd_procfs_path(g, n->fd, NULL, buf, size))
-			return 0;
-		long r = fd_link(g, n->fd, buf, size);
-		return r < 0 ? -ENOENT : 0;
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
-/* ---- path resolution ---------------------------------------------------- */
 
 enum res_kind {
 	RES_NONE, /* neither /proc nor an emulated /dev node: the host's business */
@@ -653,7 +456,8 @@ static long resolve(struct guest *g, const char *path, bool follow, struct resol
 		if (++links > MAX_LINKS)
 			return -ELOOP;
 		char target[PATH_MAX];
-		if (child.kind == PK_FD_LINK && last && !trailing &&
+		/* (Another process's fd/N is followed as its path: its descriptors are not this monitor's.) */
+		if (child.kind == PK_FD_LINK && last && !trailing && !procfs_remote(&child) &&
 		    !fd_procfs_path(g, child.fd, NULL, target, sizeof(target))) {
 			r->kind = RES_FD;
 			r->fd = child.fd;
@@ -732,50 +536,6 @@ static uint64_t node_ino(const char *path)
 	return h < 2 ? h + 2 : h;
 }
 
-struct dir_name {
-	char name[24];
-	enum procfs_type type;
-};
-
-#define MAX_DIR_NAMES (GUEST_FD_LIMIT + 32)
-
-/* Fills names (MAX_DIR_NAMES) with the entries of dir, without "." and "..": the count or -errno. */
-static long dir_list(struct guest *g, const struct procfs_node *dir, struct dir_name *names)
-{
-	const size_t max = MAX_DIR_NAMES;
-	size_t n = 0;
-	struct table t = fixed_entries(dir->kind);
-	for (size_t i = 0; i < t.n && n < max; i++, n++) {
-		snprintf(names[n].name, sizeof(names[n].name), "%s", t.e[i].name);
-		names[n].type = t.e[i].type;
-	}
-	if (dir->kind == PK_ROOT && n < max) {
-		snprintf(names[n].name, sizeof(names[n].name), "%d", getpid());
-		names[n++].type = PT_DIR;
-	}
-	if (dir->kind == PK_TASK) {
-		int tids[MAX_VCPUS], count = thread_ids(g, tids);
-		for (int i = 0; i < count && n < max; i++) {
-			snprintf(names[n].name, sizeof(names[n].name), "%d", tids[i]);
-			names[n++].type = PT_DIR;
-		}
-	}
-	if (dir->kind == PK_FD || dir->kind == PK_FDINFO) {
-		/* One poll finds every open descriptor: closed ones report POLLNVAL. */
-		struct pollfd pfd[GUEST_FD_LIMIT];
-		for (int i = 0; i < GUEST_FD_LIMIT; i++)
-			pfd[i] = (struct pollfd){.fd = i};
-		if (poll(pfd, GUEST_FD_LIMIT, 0) < 0)
-			return -errno;
-		for (int i = 0; i < GUEST_FD_LIMIT && n < max; i++) {
-			if (pfd[i].revents & POLLNVAL)
-				continue;
-			snprintf(names[n].name, sizeof(names[n].name), "%d", i);
-			names[n++].type = dir->kind == PK_FD ? PT_LINK : PT_FILE;
-		}
-	}
-	return (long)n;
-}
 
 static void node_stat(struct guest *g, const struct procfs_node *n, struct stat *st)
 {
@@ -930,7 +690,7 @@ static long open_memfd(struct guest *g, const char *path, const char *data, size
 {
 	char name[sizeof(MEMFD_TAG) + sizeof(((struct procfs_node *)0)->path)];
 	snprintf(name, sizeof(name), MEMFD_TAG "%s", path);
-	int fd = move_high(memfd_create(name, MFD_CLOEXEC));
+	int fd = fd_move_to_monitor(memfd_create(name, MFD_CLOEXEC));
 	if (fd < 0)
 		return -errno;
 	for (size_t done = 0; done < len;) {

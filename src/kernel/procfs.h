@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 struct guest;
 struct statfs;
@@ -26,6 +27,14 @@ struct procfs {
 	 * the monitor's own fixed names are ever looked up through them.
 	 */
 	int host_proc, host_dev;
+	/*
+	 * A /proc whose pid numbers are the guest's, for other guest processes'
+	 * dynamic facts (state, parent, times, descriptors): a fresh proc of the
+	 * container's pid namespace, or the host's where there is none. Only
+	 * pids the container's process table vouches for are looked up in it.
+	 * Valid only when >= GUEST_FD_LIMIT (none: other processes are not shown).
+	 */
+	int pid_proc;
 	dev_t proc_dev;  /* st_dev the emulated files report (the host /proc's) */
 	dev_t memfd_dev; /* st_dev of memfds: opened /proc files and directories are memfds */
 	char exe[PATH_MAX];
@@ -35,13 +44,26 @@ struct procfs {
 	size_t auxv_words;
 };
 
-/* Before the chroot: keeps descriptors to the host's /proc and /dev. */
+/*
+ * Before the chroot, in the container's first process (inside its pid
+ * namespace, before anything forks): keeps descriptors to the host's /proc
+ * and /dev and makes the pid view and the process table (proctab.c).
+ */
 void procfs_init(struct guest *g);
+/*
+ * Opens them now for the next procfs_init: before joining a container's
+ * mount namespace, whose root is the container's (exec).
+ */
+void procfs_preopen(void);
+/* OCI exec, before joining the container: the pid view of its first monitor (pid first), for procfs_init. */
+void procfs_join_pid_view(pid_t first);
 void procfs_destroy(struct guest *g);
 /* After the chroot: the program's path (what /proc/<pid>/exe shows). */
 void procfs_set_exe(struct guest *g, const char *path);
 /* After the start-up stack is built at rsp: where argv, envp and auxv are. */
 void procfs_record_start(struct guest *g, uint64_t rsp);
+/* The command line as /proc/self/cmdline shows it, cut to size bytes: its length. */
+size_t procfs_cmdline(struct guest *g, char *buf, size_t size);
 /* Names the file behind a new file mapping at addr for /proc/<pid>/maps. */
 void procfs_name_mapping(struct guest *g, uint64_t addr, int fd, uint64_t offset);
 

@@ -17,12 +17,14 @@
 
 #include "kernel/procfs.h"
 #include "kernel/procfs_node.h"
+#include "kernel/proctab.h"
 #include "kernel/syscall.h"
 #include "vm/layout.h"
 
-long procfs_host_read(struct guest *g, const char *rel, char *buf, size_t size)
+/* A whole small file under a /proc descriptor, NUL-terminated: its length or -errno. */
+static long read_under(int proc, const char *rel, char *buf, size_t size)
 {
-	int fd = openat(g->proc.host_proc, rel, O_RDONLY | O_CLOEXEC);
+	int fd = openat(proc, rel, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	size_t len = 0;
@@ -32,6 +34,11 @@ long procfs_host_read(struct guest *g, const char *rel, char *buf, size_t size)
 	close(fd);
 	buf[len] = 0;
 	return (long)len;
+}
+
+long procfs_host_read(struct guest *g, const char *rel, char *buf, size_t size)
+{
+	return read_under(g->proc.host_proc, rel, buf, size);
 }
 
 static int host_copy(struct guest *g, const char *rel, FILE *out)
@@ -85,6 +92,24 @@ static int gen_cmdline(struct guest *g, FILE *out)
 		return 0;
 	}
 	return guest_bytes(g, p->arg_start, p->arg_end, out);
+}
+
+size_t procfs_cmdline(struct guest *g, char *buf, size_t size)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	if (!out)
+		return 0;
+	gen_cmdline(g, out);
+	if (fclose(out)) {
+		free(data);
+		return 0;
+	}
+	len = len < size ? len : size;
+	memcpy(buf, data, len);
+	free(data);
+	return len;
 }
 
 /* ---- memory figures ----------------------------------------------------- */
@@ -433,7 +458,30 @@ static const char *fs_type_name(long type)
 }
 
 /*
- * The guest sees two mounts: its root filesystem and this /proc. The root's
+ * An OCI container's mounts (binds, tmpfs, devpts) are real mounts in its
+ * own mount namespace, which the monitor pivoted into: its own mount table
+ * lists them as the guest should see them, after the root and /proc.
+ */
+static void copy_container_mounts(struct guest *g, FILE *out)
+{
+	enum { TABLE_SIZE = 65536 };
+	char *table = malloc(TABLE_SIZE);
+	ssize_t n = table ? procfs_host_read(g, "self/mounts", table, TABLE_SIZE) : -1;
+	for (char *line = n > 0 ? table : NULL, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		char source[256], target[4096];
+		if (sscanf(line, "%255s %4095s", source, target) == 2 && strcmp(target, "/") &&
+		    strcmp(target, "/proc") && strncmp(target, "/proc/", 6))
+			fprintf(out, "%s\n", line);
+	}
+	free(table);
+}
+
+/*
+ * The guest sees two mounts: its root filesystem and this /proc (and an OCI
+ * container's own mounts). The root's
  * source is "airlock" (not "rootfs", which df takes for an initramfs and skips).
  */
 static int gen_mounts(struct guest *g, FILE *out, bool info)
@@ -452,6 +500,8 @@ static int gen_mounts(struct guest *g, FILE *out, bool info)
 	} else {
 		fprintf(out, "airlock / %s %s,relatime 0 0\n", type, rw);
 		fprintf(out, "proc /proc proc %s 0 0\n", proc_opts);
+		if (g->own_mounts)
+			copy_container_mounts(g, out);
 	}
 	return 0;
 }
@@ -478,9 +528,121 @@ static int gen_uname(const struct guest *g, enum procfs_kind kind, FILE *out)
 	return 0;
 }
 
+/* ---- another guest process ---------------------------------------------- */
+
+/*
+ * Another process's files: its monitor's, as the pid view shows them (state,
+ * parent, group, session, terminal, times and memory are those of the process
+ * that runs the guest), with what only its monitor knows (name, threads,
+ * command line) from the process table. Its signal state and addresses are
+ * not known here: shown as 0, as Linux shows the addresses to a reader
+ * without ptrace rights.
+ */
+static int remote_read(struct guest *g, const struct procfs_node *n, const char *file, char *buf, size_t size)
+{
+	char rel[64];
+	if (n->tid == n->pid)
+		snprintf(rel, sizeof(rel), "%d/%s", n->pid, file);
+	else
+		snprintf(rel, sizeof(rel), "%d/task/%d/%s", n->pid, n->tid, file);
+	long len = g->proc.pid_proc >= GUEST_FD_LIMIT ? read_under(g->proc.pid_proc, rel, buf, size) : -1;
+	return len > 0 ? 0 : -ENOENT; /* not there: it is gone */
+}
+
+static int remote_stat(const struct proctab_info *info, char *host, FILE *out)
+{
+	enum { FIELDS = 52 };
+	char *field[FIELDS + 1] = {0}, *save = NULL, *rest = strrchr(host, ')');
+	for (int i = 3; rest && i <= FIELDS; i++) {
+		field[i] = strtok_r(i == 3 ? rest + 1 : NULL, " \n", &save);
+		if (!field[i])
+			break;
+	}
+	char threads[16];
+	snprintf(threads, sizeof(threads), "%d", info->nthreads);
+	field[20] = threads;
+	static const int unknown[] = {26, 27, 28, 29, 30, 31, 32, 33, 34, 45, 46, 47, 48, 49, 50, 51};
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		field[unknown[i]] = "0";
+	fprintf(out, "%s (%s)", strtok_r(host, " ", &save), info->comm);
+	for (int i = 3; i <= FIELDS; i++)
+		fprintf(out, " %s", field[i] && *field[i] ? field[i] : "0");
+	fputc('\n', out);
+	return 0;
+}
+
+static int remote_status(const struct proctab_info *info, char *host, FILE *out)
+{
+	for (char *line = host, *next; *line; line = next) {
+		char *nl = strchrnul(line, '\n');
+		next = *nl ? nl + 1 : nl;
+		*nl = 0;
+		if (!strncmp(line, "Name:", 5)) {
+			fputs("Name:\t", out);
+			for (const char *c = info->comm; *c; c++)
+				fputs(*c == '\n' ? "\\n" : *c == '\\' ? "\\\\" : (char[2]){*c, 0}, out);
+			fputc('\n', out);
+		} else if (!strncmp(line, "Threads:", 8)) {
+			fprintf(out, "Threads:\t%d\n", info->nthreads);
+		} else if (!strncmp(line, "SigPnd:", 7) || !strncmp(line, "ShdPnd:", 7) || !strncmp(line, "SigBlk:", 7) ||
+			   !strncmp(line, "SigIgn:", 7) || !strncmp(line, "SigCgt:", 7)) {
+			*strchrnul(line, '\t') = 0;
+			fprintf(out, "%s\t%016x\n", line, 0);
+		} else if (!strncmp(line, "Seccomp", 7)) {
+			*strchrnul(line, '\t') = 0;
+			fprintf(out, "%s\t0\n", line); /* the monitor's own filter is not the guest's */
+		} else {
+			fprintf(out, "%s\n", line);
+		}
+	}
+	return 0;
+}
+
+static int gen_remote(struct guest *g, const struct procfs_node *n, FILE *out)
+{
+	struct proctab_info *info = malloc(sizeof(*info));
+	char *host = malloc(16384);
+	int err = !info || !host ? -ENOMEM : proctab_get(g, n->pid, info);
+	const char *file = n->kind == PK_STAT ? "stat" : n->kind == PK_STATUS ? "status" : n->kind == PK_STATM ? "statm" : NULL;
+	if (!err && file)
+		err = remote_read(g, n, file, host, 16384);
+	if (!err) {
+		switch (n->kind) {
+		case PK_COMM:
+			fprintf(out, "%s\n", info->comm);
+			break;
+		case PK_CMDLINE: {
+			/* A zombie has no memory left, hence no command line. */
+			char state[16] = "";
+			if (remote_read(g, n, "stat", host, 16384) == 0 && strrchr(host, ')'))
+				sscanf(strrchr(host, ')') + 1, " %15s", state);
+			if (strcmp(state, "Z") && strcmp(state, "X"))
+				fwrite(info->cmdline, 1, info->cmdline_len, out);
+			break;
+		}
+		case PK_STAT:
+			err = remote_stat(info, host, out);
+			break;
+		case PK_STATUS:
+			err = remote_status(info, host, out);
+			break;
+		case PK_STATM:
+			fputs(host, out);
+			break;
+		default:
+			err = -EINVAL;
+		}
+	}
+	free(info);
+	free(host);
+	return err;
+}
+
 int procfs_generate(struct guest *g, const struct procfs_node *n, FILE *out)
 {
 	char rel[32];
+	if (procfs_remote(n))
+		return gen_remote(g, n, out);
 	switch (n->kind) {
 	case PK_HOST:
 		return host_copy(g, n->host, out);

@@ -244,7 +244,7 @@ void signal_deliver(struct thread *t, const struct fault_regs *fault)
 			if (default_ignores(sig))
 				continue;
 			if (default_stops(sig)) {
-				kill(getpid(), SIGSTOP); /* the container stops; SIGCONT resumes it */
+				signal_host_stop(sig);
 				continue;
 			}
 			if (g->trace)
@@ -363,13 +363,24 @@ long sys_rt_sigpending(struct guest *g, const uint64_t *a)
 	return gmem_copy_out(&g->mm, a[0], &set, a[1]);
 }
 
-/* Sleeps until a host signal (a kick, or one from outside) interrupts. */
-static void wait_for_kick(const struct timespec *timeout)
+/*
+ * The waits below look at the queues, then sleep until a host signal (a
+ * kick, or one from outside: a child's SIGCHLD) interrupts. One arriving
+ * between the look and the sleep would be recorded and then slept
+ * through: host signals are held off from before the look, and the sleep
+ * (ppoll with the thread's usual mask) lets them in atomically.
+ */
+static void hold_host_signals(sigset_t *usual)
 {
-	sigset_t unblocked;
-	pthread_sigmask(SIG_SETMASK, NULL, &unblocked);
-	sigdelset(&unblocked, SIGRTMIN + 4);
-	ppoll(NULL, 0, timeout, &unblocked);
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, usual);
+	sigdelset(usual, SIGRTMIN + 4);
+}
+
+static void wait_for_kick(const struct timespec *timeout, const sigset_t *usual)
+{
+	ppoll(NULL, 0, timeout, usual);
 }
 
 long signal_wait_mask_begin(struct guest *g, uint64_t mask_gva, uint64_t size, bool *active)
@@ -405,11 +416,15 @@ void signal_wait_mask_end(bool active, long ret)
 /* pause and sigsuspend: sleep until a signal the thread takes is pending. */
 static long wait_for_signal(struct guest *g)
 {
-	while (!signal_pending(current)) {
+	sigset_t usual;
+	hold_host_signals(&usual);
+	for (;;) {
 		signal_drain_host(g);
-		if (!signal_pending(current))
-			wait_for_kick(NULL);
+		if (signal_pending(current))
+			break;
+		wait_for_kick(NULL, &usual);
 	}
+	pthread_sigmask(SIG_SETMASK, &usual, NULL);
 	return -EINTR; /* never restarted: see monitor.c */
 }
 
@@ -460,6 +475,9 @@ long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)
 			deadline.tv_nsec -= 1000000000;
 		}
 	}
+	sigset_t usual;
+	long ret;
+	hold_host_signals(&usual);
 	for (;;) {
 		signal_drain_host(g);
 		pthread_mutex_lock(&g->lock);
@@ -474,12 +492,13 @@ long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)
 		bool other = ((current->pending.set | g->shared_pending.set) & ~current->sigmask) != 0;
 		pthread_mutex_unlock(&g->lock);
 		if (sig) {
-			if (a[1] && gmem_copy_out(&g->mm, a[1], &info, sizeof(info)))
-				return -EFAULT;
-			return sig;
+			ret = a[1] && gmem_copy_out(&g->mm, a[1], &info, sizeof(info)) ? -EFAULT : sig;
+			break;
 		}
-		if (other)
-			return -EINTR; /* an unblocked signal arrived: its handler runs */
+		if (other) {
+			ret = -EINTR; /* an unblocked signal arrived: its handler runs */
+			break;
+		}
 		struct timespec now, left;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left.tv_sec = deadline.tv_sec - now.tv_sec;
@@ -488,10 +507,14 @@ long sys_rt_sigtimedwait(struct guest *g, const uint64_t *a)
 			left.tv_sec--;
 			left.tv_nsec += 1000000000;
 		}
-		if (limit && left.tv_sec < 0)
-			return -EAGAIN;
-		wait_for_kick(limit ? &left : NULL);
+		if (limit && left.tv_sec < 0) {
+			ret = -EAGAIN;
+			break;
+		}
+		wait_for_kick(limit ? &left : NULL, &usual);
 	}
+	pthread_sigmask(SIG_SETMASK, &usual, NULL);
+	return ret;
 }
 
 long sys_sigaltstack(struct guest *g, const uint64_t *a)

@@ -64,7 +64,12 @@ void signal_drain_host(struct guest *g);
 void signal_reset_for_exec(struct guest *g, struct thread *t);
 /* SIGCHLD's SIG_IGN and SA_NOCLDWAIT, made the host's (hostsig.c). */
 void signal_host_mirror_sigchld(const struct guest_sigaction *act);
+/* The default action of a stop signal: the monitor stops until SIGCONT. */
+void signal_host_stop(int sig);
 /* In a forked child: drops host signals recorded for the parent. */
 void signal_host_after_fork(void);
+/* A vCPU thread starts (its re-kick timer, hostsig.c) and ends. */
+void signal_host_thread_start(void);
+void signal_host_thread_end(void);
 
 #endif

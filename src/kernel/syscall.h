@@ -23,10 +23,6 @@ extern const struct syscall_desc syscall_table[SYSCALL_COUNT];
 /* Names of every x86-64 system call, served or not (generated from the kernel headers). */
 extern const char *const syscall_names[SYSCALL_COUNT];
 
-/* Shared file mappings (mem.c): written back as a region is unmapped (struct mm's hook), and at exit. */
-void mem_unmapping(struct mm *mm, const struct vma *v);
-void mem_write_back_all(struct guest *g);
-
 /*
  * True for calls a monitor thread other than the vCPU's may serve
  * (off_vcpu.c); args NULL asks whether some arguments may be.
@@ -45,6 +41,15 @@ static inline long host_result(long r)
 {
 	return r < 0 ? -errno : r;
 }
+
+/* A call answered by the host for the monitor process as it is (ids, mostly). */
+#define PASSTHROUGH_CALL(name, expr)                        \
+	long sys_##name(struct guest *g, const uint64_t *a) \
+	{                                                   \
+		(void)g;                                    \
+		(void)a;                                    \
+		return (expr);                              \
+	}
 
 /* Copies a guest path into buf (PATH_MAX bytes); 0 or -EFAULT/-ENAMETOOLONG. */
 static inline long guest_path(struct guest *g, uint64_t gva, char *buf)

@@ -2,6 +2,9 @@
 // The system-call table (built from syscall_list.h) and the dispatcher.
 #include <sys/syscall.h>
 
+#include <signal.h>
+
+#include "kernel/filter.h"
 #include "kernel/strace.h"
 #include "kernel/syscall.h"
 
@@ -11,8 +14,17 @@ const struct syscall_desc syscall_table[SYSCALL_COUNT] = {
 #undef X
 };
 
+_Static_assert(SYSCALL_COUNT == FILTER_CALLS, "the guest's filter covers every call number");
+
 long syscall_dispatch(struct guest *g, uint64_t nr, const uint64_t *args)
 {
+	/* The guest's seccomp profile comes first, as the kernel's seccomp does. */
+	int err;
+	enum filter_action action = g->filter ? filter_check(g->filter, nr, args, &err) : FILTER_ALLOW;
+	if (action == FILTER_KILL)
+		guest_die(g, SIGSYS);
+	if (action == FILTER_ERRNO)
+		return -err;
 	const struct syscall_desc *desc = nr < SYSCALL_COUNT ? &syscall_table[nr] : NULL;
 	if (!desc || !desc->fn) {
 		if (g->trace)

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel/proctab.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "monitor/fastcall.h"
@@ -49,6 +50,7 @@ void thread_register(struct guest *g, struct thread *t)
 	t->next = g->threads;
 	g->threads = t;
 	g->nthreads++;
+	proctab_publish_threads_locked(g);
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -58,6 +60,7 @@ static void unlink_locked(struct guest *g, struct thread *t)
 		if (*p == t) {
 			*p = t->next;
 			g->nthreads--;
+			proctab_publish_threads_locked(g);
 			return;
 		}
 	}
@@ -158,8 +161,11 @@ static int vcpu_get(struct guest *g, struct vcpu *out)
 	if (id == MAX_VCPUS)
 		return -EAGAIN;
 	int err = kvm_vcpu_create(&g->vm, id, out);
-	if (!err)
-		err = cpu_setup(&g->vm, &g->mm.pm, out, &g->platform, g->mm.pg.pml4);
+	if (err)
+		return err;
+	err = cpu_setup(&g->vm, &g->mm.pm, out, &g->platform, g->mm.pg.pml4);
+	if (err)
+		kvm_vcpu_destroy(&g->vm, out);
 	return err;
 }
 
@@ -189,6 +195,10 @@ static void *thread_main(void *arg)
 	struct start *start = arg;
 	struct thread *t = start->t;
 	thread_adopt(t);
+	/* Registered before it had a tid: the other processes' task/ lists it now. */
+	pthread_mutex_lock(&t->g->lock);
+	proctab_publish_threads_locked(t->g);
+	pthread_mutex_unlock(&t->g->lock);
 	/*
 	 * Both tid stores happen before the guest thread runs: were the parent
 	 * to store its copy after the child had exited and cleared it, a join
@@ -201,8 +211,10 @@ static void *thread_main(void *arg)
 	start->tid = t->tid;
 	sem_post(&start->started);
 	jmp_buf exit_point;
-	if (setjmp(exit_point))
+	if (setjmp(exit_point)) {
+		signal_host_thread_end();
 		return NULL; /* the guest thread exited */
+	}
 	thread_exit_point = &exit_point;
 	const char *why = "";
 	int err = monitor_run_thread(t, &why);
@@ -234,6 +246,8 @@ long sys_clone(struct guest *g, const uint64_t *a)
 		return clone_process(g, flags, stack, parent_tid, child_tid, tls);
 	if ((flags & THREAD_FLAGS) != THREAD_FLAGS || (flags & ~(SERVED_FLAGS | CSIGNAL)))
 		return -ENOSYS; /* threads that share less than glibc's do */
+	if (!proctab_room_for_task(g))
+		return -EAGAIN;
 	struct thread *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -346,7 +360,7 @@ long sys_exit(struct guest *g, const uint64_t *a)
 		struct iovec word;
 		if (gmem_copy_out(&g->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0 &&
 		    gmem_iov(&g->mm, t->clear_child_tid, sizeof(zero), GMEM_WRITE, &word, 1) == 1)
-			syscall(SYS_futex, word.iov_base, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+			syscall(SYS_futex, word.iov_base, FUTEX_WAKE, 1, NULL, NULL, 0); /* shared, as Linux wakes joiners */
 	}
 	pthread_mutex_lock(&g->lock);
 	if (g->nthreads == 1) {
@@ -414,7 +428,6 @@ _Noreturn void guest_die(struct guest *g, int sig)
 	if (g->first_process)
 		guest_exit(g, 128 + sig); /* the CLI's status, as docker reports it */
 	/* A child's parent waits on the host: the monitor dies of the signal itself. */
-	mem_write_back_all(g);
 	fork_release_vfork_parent();
 	if (g->trace)
 		fflush(g->trace);
@@ -430,7 +443,6 @@ _Noreturn void guest_die(struct guest *g, int sig)
 
 _Noreturn void guest_exit(struct guest *g, int status)
 {
-	mem_write_back_all(g); /* shared file mappings reach their files however the guest ends */
 	fork_release_vfork_parent();
 	if (g->trace)
 		fflush(g->trace);

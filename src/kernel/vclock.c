@@ -27,6 +27,15 @@ _Static_assert(SYS_VVAR == VVAR_VA, "the vDSO reads its data page where the moni
 
 static struct vvar *vv;
 static uint64_t nominal_mult, period_ticks;
+/*
+ * Each clock's distance from CLOCK_MONOTONIC. The host's moves only when
+ * its clock is set (or the machine sleeps); a fresh sample also carries the
+ * few tens of nanoseconds between the two reads, which would step the
+ * guest's REALTIME back at a resync about half the time. A sample replaces
+ * the distance only when it differs by more than STEP_NS.
+ */
+static int64_t offset_ns[VVAR_CLOCKS];
+static bool have_offsets;
 
 static uint64_t rdtsc(void)
 {
@@ -71,8 +80,13 @@ static void publish(uint64_t tsc, uint64_t monotonic, const uint64_t host[VVAR_C
 	vv->tsc_base = tsc;
 	vv->mult = mult;
 	vv->shift = SHIFT;
-	for (int c = 0; c < VVAR_CLOCKS; c++)
-		vv->base_ns[c] = monotonic + (host[c] - host[VVAR_MONOTONIC]);
+	for (int c = 0; c < VVAR_CLOCKS; c++) {
+		int64_t sampled = (int64_t)(host[c] - host[VVAR_MONOTONIC]);
+		if (!have_offsets || sampled - offset_ns[c] > STEP_NS || offset_ns[c] - sampled > STEP_NS)
+			offset_ns[c] = sampled;
+		vv->base_ns[c] = monotonic + (uint64_t)offset_ns[c];
+	}
+	have_offsets = true;
 	vv->mode = VVAR_TSC;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&vv->seq, vv->seq + 1, __ATOMIC_RELAXED);

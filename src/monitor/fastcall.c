@@ -139,7 +139,8 @@ static void serve_request(struct server *s)
 	uint64_t args[6];
 	for (int i = 0; i < 6; i++)
 		args[i] = atomic_load(&box->args[i]);
-	if (!t || !syscall_off_vcpu_ok(nr, args)) {
+	/* A signal already due comes first: the vCPU thread delivers it (monitor.c, serve_call). */
+	if (!t || !syscall_off_vcpu_ok(nr, args) || signal_pending(t)) {
 		atomic_store(&box->state, BOX_SLOW);
 		return;
 	}
@@ -152,8 +153,11 @@ static void serve_request(struct server *s)
 	/*
 	 * Only the vCPU thread can deliver a signal, and one the call raised or
 	 * unblocked is due before the next instruction, as on Linux: the gate
-	 * then takes the exit with the answer.
+	 * then takes the exit with the answer. The host may have sent one to
+	 * this thread (the terminal's SIGTTIN for a background read): it must
+	 * reach the guest's queues before they are looked at.
 	 */
+	signal_drain_host(t->g);
 	atomic_store(&box->state, signal_pending(t) ? BOX_DONE_EXIT : BOX_DONE);
 	atomic_fetch_add_explicit(&shared_calls, 1, memory_order_relaxed);
 }
@@ -161,10 +165,18 @@ static void serve_request(struct server *s)
 static void *server_main(void *arg)
 {
 	struct server *s = arg;
-	/* Host signals go to vCPU threads; only the kick, which interrupts a blocked call, comes here. */
+	/*
+	 * Host signals go to vCPU threads; only the kick, which interrupts a
+	 * blocked call, comes here. And SIGTTIN and SIGTTOU: the host's terminal
+	 * takes a thread that blocks them for one that ignores them, and would
+	 * fail a background read with EIO instead of stopping the guest
+	 * (kernel/jobctl.c blocks them for a call when the guest does).
+	 */
 	sigset_t mask;
 	sigfillset(&mask);
 	sigdelset(&mask, KICK);
+	sigdelset(&mask, SIGTTIN);
+	sigdelset(&mask, SIGTTOU);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	for (;;) {
 		wait_for_request(s);

@@ -12,21 +12,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/fdlimits.h"
 #include "kernel/guest.h"
+#include "kernel/proctab.h"
 #include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "loader/elf.h"
+#include "loader/script.h"
 #include "loader/stack.h"
 #include "kernel/syscall.h"
 #include "monitor/fastcall.h"
 #include "monitor/monitor.h"
 #include "monitor/pidns.h"
+#include "oci/console.h"
 #include "kernel/vclock.h"
+#include "jail/seccomp.h"
 #include "util/log.h"
 #include "vm/cpu.h"
 #include "vm/platform.h"
@@ -95,7 +101,10 @@ static int find_program(const char *name, char **env, char *found, size_t size, 
 			*status = program_error(name, -fd);
 		return fd;
 	}
+	/* Without a PATH the search uses the usual one, as runc's does. */
 	const char *path = env_value(env, "PATH");
+	if (!path)
+		path = GUEST_DEFAULT_PATH;
 	int denied = 0;
 	while (path && *name) {
 		const char *colon = strchrnul(path, ':');
@@ -118,9 +127,23 @@ static int find_program(const char *name, char **env, char *found, size_t size, 
 	return -ENOENT;
 }
 
-static int enter_rootfs(const struct launch_options *opts)
+/*
+ * In a mount namespace of the container's own, pivot_root: the host's tree
+ * is then gone from it, not just out of reach. pivot_root(".", ".") stacks
+ * the old root on the new one, and the detach takes it away.
+ */
+static int pivot_into(const char *rootfs)
 {
-	if (chroot(opts->rootfs) < 0) {
+	if (chdir(rootfs) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0)
+		return -1;
+	return 0;
+}
+
+static int enter_rootfs(struct guest *g, const struct launch_options *opts)
+{
+	bool pivot = opts->jail && !opts->joined && jail_pivots(opts->jail);
+	g->own_mounts = pivot || (opts->joined && !strcmp(opts->rootfs, "/"));
+	if (pivot ? pivot_into(opts->rootfs) < 0 : chroot(opts->rootfs) < 0) {
 		log_error("entering rootfs %s: %s", opts->rootfs, strerror(errno));
 		return EXIT_AIRLOCK_FAILED;
 	}
@@ -141,11 +164,54 @@ static FILE *open_trace(void)
 	return f;
 }
 
+/*
+ * A script's interpreter in place of the script: argv becomes "interp [arg]
+ * path argv[1..]" (a new vector, freed by the caller), fd and path the
+ * interpreter's; repeated for an interpreter that is a script. Returns the
+ * descriptor or -1 (status set).
+ */
+static int follow_scripts(int fd, char *path, size_t size, char ***argv, int *status)
+{
+	char interp[SHEBANG_MAX + 1], arg[SHEBANG_MAX + 1];
+	for (int depth = 0, script; (script = script_read_shebang(fd, interp, arg)) != 0; depth++) {
+		close(fd);
+		if (script < 0 || depth == MAX_SCRIPT_DEPTH) {
+			*status = program_error((*argv)[0], script < 0 ? -script : ELOOP);
+			return -1;
+		}
+		size_t n = 0;
+		while ((*argv)[n])
+			n++;
+		char **next = calloc(n + 3, sizeof(char *));
+		if (!next) {
+			*status = EXIT_AIRLOCK_FAILED;
+			return -1;
+		}
+		size_t k = 0;
+		next[k++] = strdup(interp);
+		if (*arg)
+			next[k++] = strdup(arg);
+		next[k++] = strdup(path);
+		for (size_t i = 1; i < n; i++)
+			next[k++] = (*argv)[i];
+		*argv = next; /* the strings before it stay allocated: the guest's stack is built from them once */
+		snprintf(path, size, "%s", interp);
+		if ((fd = open_executable(interp)) < 0) {
+			*status = program_error(interp, -fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 static int load_program(struct guest *g, struct thread *t, const struct launch_options *opts)
 {
 	char path[4096];
 	int status = 0;
-	int fd = find_program(opts->argv[0], opts->env, path, sizeof(path), &status);
+	char **argv = opts->argv;
+	int fd = find_program(argv[0], opts->env, path, sizeof(path), &status);
+	if (fd >= 0)
+		fd = follow_scripts(fd, path, sizeof(path), &argv, &status);
 	if (fd < 0)
 		return status;
 	struct elf_image image;
@@ -163,7 +229,7 @@ static int load_program(struct guest *g, struct thread *t, const struct launch_o
 	}
 	uint64_t rsp = 0;
 	if (!err)
-		err = stack_build(&g->mm, &image, opts->argv, opts->env, path, &rsp);
+		err = stack_build(&g->mm, &image, argv, opts->env, path, &rsp);
 	if (!err)
 		procfs_record_start(g, rsp);
 	if (err) {
@@ -197,12 +263,13 @@ static int create_vm(struct guest *g, struct thread *t)
 	g->mm.quiescent = thread_quiescent_epoch;
 	g->mm.stop_world = thread_stop_world;
 	g->mm.start_world = thread_start_world;
-	g->mm.unmapping = mem_unmapping;
 	cpu_write_system_tables(&g->mm.pm);
 	fastcall_init(g);
 	err = kvm_vcpu_create(&g->vm, 0, &t->vcpu);
 	if (!err)
 		err = cpu_setup(&g->vm, &g->mm.pm, &t->vcpu, &g->platform, g->mm.pg.pml4);
+	if (!err)
+		err = kvm_vcpu_bind_task(&t->vcpu);
 	if (err) {
 		log_error("setting up the vCPU: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
@@ -221,8 +288,31 @@ static _Noreturn void park_forever(void)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	signal_host_thread_end();
 	for (;;)
 		pause();
+}
+
+/*
+ * OCI create: report the container ready, then wait for `airlock start`.
+ * The FIFO was opened O_PATH before the chroot; opening it again for
+ * writing, through the host's /proc, blocks until start opens it to read.
+ */
+static int wait_for_start(struct guest *g, const struct launch_options *opts, int fifo)
+{
+	char ready = 'r', go = '0', link[64];
+	if (write(opts->ready_fd, &ready, 1) != 1)
+		return EXIT_AIRLOCK_FAILED; /* create gave up waiting: nothing to report to */
+	close(opts->ready_fd);
+	snprintf(link, sizeof(link), "self/fd/%d", fifo);
+	int fd = openat(g->proc.host_proc, link, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, &go, 1) != 1) {
+		log_error("waiting for start: %s", strerror(errno));
+		return EXIT_AIRLOCK_FAILED;
+	}
+	close(fd);
+	close(fifo);
+	return 0;
 }
 
 static int start(struct guest *g, struct thread *t, const struct launch_options *opts)
@@ -239,12 +329,35 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 	}
 	procfs_init(g); /* before the chroot hides the host's /proc and /dev */
 	int status = create_vm(g, t);
+	/* After the mounts: the terminal comes from the container's own devpts. */
+	if (!status && opts->console_socket) {
+		int sock = console_connect(opts->console_socket);
+		if (sock < 0 || console_setup(opts->rootfs, sock, opts->console_rows, opts->console_cols) < 0)
+			status = EXIT_AIRLOCK_FAILED;
+	}
+	int fifo = -1;
+	if (!status && opts->start_fifo &&
+	    (fifo = fd_move_to_monitor(open(opts->start_fifo, O_PATH | O_CLOEXEC))) < 0) {
+		log_error("exec FIFO %s: %s", opts->start_fifo, strerror(errno));
+		status = EXIT_AIRLOCK_FAILED;
+	}
 	if (!status)
-		status = enter_rootfs(opts);
+		status = enter_rootfs(g, opts);
 	if (!status)
 		status = load_program(g, t, opts);
+	if (!status && opts->start_fifo)
+		status = wait_for_start(g, opts, fifo);
+	if (!status && opts->jail && jail_drop(opts->jail, GUEST_FD_LIMIT + MONITOR_FDS) < 0)
+		status = EXIT_AIRLOCK_FAILED;
+	/* From here on the monitor makes only the host calls its allowlist names. */
+	if (!status && seccomp_jail() < 0)
+		status = EXIT_AIRLOCK_FAILED;
 	if (status)
 		return status;
+	if (!opts->joined)
+		proctab_set_task_limit(opts->task_limit);
+	proctab_claim(g); /* for the other processes' /proc/<pid> */
+	seccomp_test_forbidden_call();
 	if (opts->strace)
 		g->trace = open_trace();
 	err = signal_host_init(g);
@@ -266,8 +379,11 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 
 int launch_run(const struct launch_options *opts)
 {
-	bool own_pids;
-	int err = pidns_enter(&own_pids);
+	bool own_pids = opts->joined;
+	/* Before the pid namespace: the relay, which callers watch, shares every other one. */
+	if (!opts->joined && opts->jail && jail_enter(opts->jail) < 0)
+		return EXIT_AIRLOCK_FAILED;
+	int err = opts->joined ? 0 : pidns_enter(opts->jail ? opts->jail->pid_path : NULL, &own_pids);
 	if (err) {
 		log_error("pid namespace: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
@@ -279,8 +395,9 @@ int launch_run(const struct launch_options *opts)
 		return EXIT_AIRLOCK_FAILED;
 	}
 	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
-	snprintf(g->hostname, sizeof(g->hostname), "%s", GUEST_DEFAULT_HOSTNAME);
+	snprintf(g->hostname, sizeof(g->hostname), "%s", opts->hostname ? opts->hostname : GUEST_DEFAULT_HOSTNAME);
 	g->first_process = true;
+	g->filter = opts->filter;
 	g->own_pid_namespace = own_pids;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_mutex_init(&g->world_lock, NULL);

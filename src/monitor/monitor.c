@@ -84,6 +84,23 @@ static void settle_interrupted(struct thread *t, uint64_t nr, long ret)
 }
 
 /*
+ * Whether a signal is due before the call is made. One may already be in
+ * the guest's queues when the call reaches the monitor: drained while the
+ * vCPU was kicked out on its way to the exit (in the trampoline or the
+ * gate, where it is not delivered), or queued by another thread. On Linux
+ * it would have been delivered before the SYSCALL instruction ran; made
+ * now, a call that blocks (a terminal read right after Ctrl-C) would sleep
+ * with the signal pending, nothing left to interrupt it.
+ */
+static bool signal_due_before_call(struct thread *t, uint64_t nr)
+{
+	if (nr == SYS_rt_sigreturn)
+		return false;
+	signal_drain_host(t->g);
+	return signal_pending(t);
+}
+
+/*
  * Finishes a call whose user context is in t->ctx: serves it unless the
  * server already answered it, then returns to ring 3 through any signal
  * handlers that are due.
@@ -92,6 +109,14 @@ static void serve_call(struct thread *t, uint64_t nr, bool answered, long result
 {
 	const uint64_t args[6] = {t->ctx.rdi, t->ctx.rsi, t->ctx.rdx, t->ctx.r10, t->ctx.r8, t->ctx.r9};
 	t->retried_fault = t->retried_rip = 0;
+	if (!answered && signal_due_before_call(t, nr)) {
+		/* As if it had come before the SYSCALL instruction: the call is made once the handler returns. */
+		t->ctx.rip -= SYSCALL_INSN_LEN;
+		t->ctx.rax = nr;
+		signal_deliver(t, NULL);
+		resume(t);
+		return;
+	}
 	if (!answered)
 		fastcall_count_exit();
 	long ret = answered ? result : syscall_dispatch(t->g, nr, args);
@@ -289,6 +314,30 @@ static void serve_doorbell_fault(struct thread *t)
 	resume(t);
 }
 
+/*
+ * KVM could not reach the host page behind a guest page. The only such pages
+ * are a shared file mapping's past the end of its file (it shrank after the
+ * mapping was made): Linux raises SIGBUS there. KVM does not say where.
+ */
+static bool serve_host_fault(struct thread *t)
+{
+	struct mm *mm = &t->g->mm;
+	bool locked = mm_read_lock(mm), file_backed = false;
+	for (size_t i = 0; i < mm->vmas.n && !file_backed; i++)
+		file_backed = mm->vmas.v[i].shared && mm->vmas.v[i].kind == VMA_FILE;
+	mm_read_unlock(mm, locked);
+	if (!file_backed)
+		return false;
+	t->vcpu.in_ring0 = false;
+	t->ctx = t->vcpu.run->s.regs.regs;
+	struct guest_siginfo info = {.signo = SIGBUS, .code = 2 /* BUS_ADRERR */};
+	struct fault_regs fault = {.signo = SIGBUS, .trapno = 14, .err = 4};
+	signal_force_fault(t, &info);
+	signal_deliver(t, &fault);
+	resume(t);
+	return true;
+}
+
 /* Kicked out of the guest by a host signal: deliver if it is safe to. */
 static void serve_interruption(struct thread *t)
 {
@@ -313,6 +362,7 @@ int monitor_run_thread(struct thread *t, const char **why)
 {
 	struct kvm_run *run = t->vcpu.run;
 	struct mm *mm = &t->g->mm;
+	signal_host_thread_start();
 	fastcall_attach(t);
 	resume(t);
 	for (;;) {
@@ -325,11 +375,15 @@ int monitor_run_thread(struct thread *t, const char **why)
 		/* Announced before any translation: see struct mm on quarantine. */
 		atomic_store(&t->kernel_epoch, atomic_load(&mm->epoch) + 1);
 		thread_end_if_replaced(t);
-		run->kvm_dirty_regs = 0;
+		/* EAGAIN: KVM gave up before it loaded the registers (kvm_vcpu_bind_task). */
+		if (err != -EAGAIN)
+			run->kvm_dirty_regs = 0;
 		if (err == -EINTR || err == -EAGAIN) {
 			serve_interruption(t);
 			continue;
 		}
+		if (err == -EFAULT && serve_host_fault(t))
+			continue;
 		if (err) {
 			*why = "KVM_RUN";
 			return err;

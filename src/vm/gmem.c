@@ -26,8 +26,18 @@ int gmem_range_ok(uint64_t gva, size_t len)
 	return gva <= USER_VA_END && len <= USER_VA_END - gva;
 }
 
-int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
-		    struct iovec *iov, int max, size_t *covered)
+/*
+ * A shared file mapping's pages are the host's mapping of the file: past its
+ * end (the file may shrink at any time) the host raises SIGBUS. Host system
+ * calls fail such an access with EFAULT; the monitor's own copies must too.
+ */
+static bool host_may_fault(const struct vma *v)
+{
+	return v->shared && v->kind == VMA_FILE;
+}
+
+static int describe(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+		    struct iovec *iov, int max, size_t *covered, bool *fragile)
 {
 	*covered = 0;
 	if (!gmem_range_ok(gva, len))
@@ -39,6 +49,7 @@ int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access ac
 		const struct vma *v = &mm->vmas.v[i];
 		if (v->start > gva || !allowed(v, access))
 			break;
+		*fragile |= host_may_fault(v);
 		size_t span = v->end - gva < len ? v->end - gva : len;
 		void *host = physmem_host(&mm->pm, v->gpa + (gva - v->start));
 		if (count > 0 && (char *)iov[count - 1].iov_base + iov[count - 1].iov_len == host) {
@@ -59,11 +70,19 @@ int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access ac
 	return count;
 }
 
-int gmem_iov(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
-	     struct iovec *iov, int max)
+int gmem_iov_prefix(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+		    struct iovec *iov, int max, size_t *covered)
+{
+	bool fragile = false; /* host I/O reports EFAULT by itself */
+	return describe(mm, gva, len, access, iov, max, covered, &fragile);
+}
+
+/* Like gmem_iov, also telling whether a monitor access there could fault on the host. */
+static int describe_whole(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+			  struct iovec *iov, int max, bool *fragile)
 {
 	size_t covered;
-	int n = gmem_iov_prefix(mm, gva, len, access, iov, max, &covered);
+	int n = describe(mm, gva, len, access, iov, max, &covered, fragile);
 	if (n < 0 || covered == len)
 		return n;
 	/* Stopped short: out of pieces (-E2BIG: retry smaller) or at a fault. */
@@ -71,6 +90,42 @@ int gmem_iov(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
 	bool more = n == max && vma_find(&mm->vmas, gva + covered);
 	mm_read_unlock(mm, locked);
 	return more ? -E2BIG : -EFAULT;
+}
+
+int gmem_iov(struct mm *mm, uint64_t gva, size_t len, enum gmem_access access,
+	     struct iovec *iov, int max)
+{
+	bool fragile = false;
+	return describe_whole(mm, gva, len, access, iov, max, &fragile);
+}
+
+/*
+ * memcpy, or for memory that may fault on the host, the kernel's copy
+ * between two ranges of this very process, which fails with EFAULT instead.
+ */
+static int copy_bytes(void *dst, const void *src, size_t len, bool fragile)
+{
+	if (!fragile) {
+		memcpy(dst, src, len);
+		return 0;
+	}
+	struct iovec to = {dst, len}, from = {(void *)src, len};
+	return process_vm_writev(getpid(), &from, 1, &to, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int clear_bytes(void *dst, size_t len, bool fragile)
+{
+	static const char zeroes[4096];
+	if (!fragile) {
+		memset(dst, 0, len);
+		return 0;
+	}
+	for (size_t done = 0; done < len; done += sizeof(zeroes)) {
+		size_t n = len - done < sizeof(zeroes) ? len - done : sizeof(zeroes);
+		if (copy_bytes((char *)dst + done, zeroes, n, true))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 enum { COPY_PIECES = 64 };
@@ -82,20 +137,24 @@ static int transfer(struct mm *mm, uint64_t gva, char *host, size_t len, enum gm
 	while (len > 0) {
 		/* Long transfers across many regions go a window at a time. */
 		size_t chunk = len;
-		int n = gmem_iov(mm, gva, chunk, access, iov, COPY_PIECES);
+		bool fragile = false;
+		int n = describe_whole(mm, gva, chunk, access, iov, COPY_PIECES, &fragile);
 		while (n == -E2BIG) {
 			chunk /= 2;
-			n = gmem_iov(mm, gva, chunk, access, iov, COPY_PIECES);
+			n = describe_whole(mm, gva, chunk, access, iov, COPY_PIECES, &fragile);
 		}
 		if (n < 0)
 			return n;
 		for (int i = 0; i < n; i++) {
+			int err;
 			if (!host)
-				memset(iov[i].iov_base, 0, iov[i].iov_len);
+				err = clear_bytes(iov[i].iov_base, iov[i].iov_len, fragile);
 			else if (access != GMEM_READ)
-				memcpy(iov[i].iov_base, host, iov[i].iov_len);
+				err = copy_bytes(iov[i].iov_base, host, iov[i].iov_len, fragile);
 			else
-				memcpy(host, iov[i].iov_base, iov[i].iov_len);
+				err = copy_bytes(host, iov[i].iov_base, iov[i].iov_len, fragile);
+			if (err)
+				return err;
 			if (host)
 				host += iov[i].iov_len;
 		}
@@ -160,9 +219,21 @@ long gmem_string_in(struct mm *mm, char *dst, uint64_t gva, size_t max)
 		if (span > max - done)
 			span = max - done;
 		const char *src = physmem_host(&mm->pm, v->gpa + (gva + done - v->start));
+		if (host_may_fault(v)) {
+			/* A page at a time: pages past the NUL must not be touched. */
+			size_t in_page = PAGE_SIZE - ((gva + done) & (PAGE_SIZE - 1));
+			if (span > in_page)
+				span = in_page;
+			if (copy_bytes(dst + done, src, span, true)) {
+				result = -EFAULT;
+				break;
+			}
+			src = dst + done;
+		}
 		const char *nul = memchr(src, 0, span);
 		size_t take = nul ? (size_t)(nul - src) + 1 : span;
-		memcpy(dst + done, src, take);
+		if (src != dst + done)
+			memcpy(dst + done, src, take);
 		done += take;
 		if (nul) {
 			result = (long)done - 1;

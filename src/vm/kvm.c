@@ -12,27 +12,29 @@
 
 #include "kernel/fdlimits.h"
 
-static int move_above_guest_fds(int fd)
+static int preopened = -1;
+
+static int open_device(void)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return high;
+	const char *path = getenv("AIRLOCK_KVM_DEVICE");
+	return fd_move_to_monitor(open(path && *path ? path : "/dev/kvm", O_RDWR | O_CLOEXEC));
+}
+
+void kvm_preopen(void)
+{
+	if (preopened < 0)
+		preopened = open_device();
 }
 
 int kvm_vm_create(struct vm *vm, const char **why)
 {
-	const char *path = getenv("AIRLOCK_KVM_DEVICE");
-	if (!path || !*path)
-		path = "/dev/kvm";
-
 	*vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	*why = "/dev/kvm";
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = preopened >= 0 ? preopened : open_device();
+	preopened = -1;
 	if (fd < 0)
 		return -errno;
-	vm->kvm_fd = move_above_guest_fds(fd);
+	vm->kvm_fd = fd;
 	if (vm->kvm_fd < 0)
 		goto fail;
 
@@ -57,7 +59,7 @@ int kvm_vm_create(struct vm *vm, const char **why)
 	fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (fd < 0)
 		goto fail;
-	vm->vm_fd = move_above_guest_fds(fd);
+	vm->vm_fd = fd_move_to_monitor(fd);
 	if (vm->vm_fd < 0)
 		goto fail;
 	return 0;
@@ -72,7 +74,7 @@ int kvm_vm_renew(struct vm *vm)
 	/* The inherited descriptor names the parent's VM, bound to the parent's memory. */
 	close(vm->vm_fd);
 	int fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-	vm->vm_fd = fd < 0 ? -1 : move_above_guest_fds(fd);
+	vm->vm_fd = fd < 0 ? -1 : fd_move_to_monitor(fd);
 	return vm->vm_fd < 0 ? -errno : 0;
 }
 
@@ -91,7 +93,7 @@ int kvm_vcpu_create(struct vm *vm, unsigned id, struct vcpu *vcpu)
 	int fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
 	if (fd < 0)
 		return -errno;
-	vcpu->fd = move_above_guest_fds(fd);
+	vcpu->fd = fd_move_to_monitor(fd);
 	if (vcpu->fd < 0)
 		return -errno;
 	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
@@ -126,6 +128,19 @@ int kvm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, v
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		return -errno;
 	return 0;
+}
+
+int kvm_vcpu_bind_task(struct vcpu *vcpu)
+{
+	/*
+	 * immediate_exit: KVM does its per-task work (Linux 6.13 and later
+	 * start the VM's NX-huge-page recovery worker there, a task counted in
+	 * the pids cgroup), then returns EINTR without entering the guest.
+	 */
+	vcpu->run->immediate_exit = 1;
+	int err = ioctl(vcpu->fd, KVM_RUN, 0) < 0 ? errno : 0;
+	vcpu->run->immediate_exit = 0;
+	return err == EINTR ? 0 : -err;
 }
 
 int kvm_vcpu_run(struct vcpu *vcpu)

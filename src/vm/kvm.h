@@ -25,6 +25,12 @@ struct vcpu {
  * Opens /dev/kvm (path overridable for tests through AIRLOCK_KVM_DEVICE) and
  * creates a VM. Returns 0 or -errno; on failure *why says which step failed.
  */
+/*
+ * Opens the KVM device now for the next kvm_vm_create: before a devices
+ * cgroup that denies it to the container (and so to the monitor) is joined.
+ * Failures are left for kvm_vm_create to report.
+ */
+void kvm_preopen(void);
 int kvm_vm_create(struct vm *vm, const char **why);
 void kvm_vm_destroy(struct vm *vm);
 /* In a forked monitor: a VM of its own, from the inherited /dev/kvm descriptor (no memslots yet). */
@@ -38,6 +44,13 @@ void kvm_vcpu_destroy(struct vm *vm, struct vcpu *vcpu);
 int kvm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host);
 
 /* Enters the guest until the next VM exit. Returns 0 or -errno. */
+/*
+ * A vCPU's first KVM_RUN in a task does set-up of KVM's that can fail (with
+ * EAGAIN when the pids cgroup is full) before the vCPU's registers are
+ * loaded. Done ahead, so that the failure is the caller's (a fork that gives
+ * EAGAIN), not a guest stuck at its first instruction.
+ */
+int kvm_vcpu_bind_task(struct vcpu *vcpu);
 int kvm_vcpu_run(struct vcpu *vcpu);
 
 #endif

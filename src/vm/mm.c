@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "vm/layout.h"
 
@@ -102,6 +103,17 @@ static int split_at(struct mm *mm, uint64_t addr)
 	return 0;
 }
 
+/* The pieces of one shared mapping share its descriptor: the last one closes it. */
+static void release_shared_fd(struct mm *mm, size_t gone)
+{
+	int fd = mm->vmas.v[gone].shared_fd;
+	for (size_t i = 0; i < mm->vmas.n; i++) {
+		if (i != gone && mm->vmas.v[i].shared && mm->vmas.v[i].shared_fd == fd)
+			return;
+	}
+	close(fd);
+}
+
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
 	uint64_t end = addr + len;
@@ -115,10 +127,12 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	bool freed = false;
 	while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
 		struct vma *v = &mm->vmas.v[i];
-		if (mm->unmapping)
-			mm->unmapping(mm, v);
 		paging_unmap(&mm->pg, v->start, v->end - v->start);
-		physmem_free(&mm->pm, v->gpa, v->end - v->start, epoch);
+		/* Still the file if it cannot be made private again: never reused then. */
+		if (!v->shared || physmem_unshare(&mm->pm, v->gpa, v->end - v->start) == 0)
+			physmem_free(&mm->pm, v->gpa, v->end - v->start, epoch);
+		if (v->shared)
+			release_shared_fd(mm, i);
 		vma_remove(&mm->vmas, i);
 		freed = true;
 	}
@@ -147,6 +161,24 @@ int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_
 	if (err)
 		mm_unmap(mm, addr, len); /* also returns the backing */
 	return err;
+}
+
+int mm_map_shared(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_kind kind,
+		  int fd, uint64_t offset)
+{
+	int err = mm_map_fixed(mm, addr, len, prot, kind);
+	if (err)
+		return err;
+	struct vma *v = vma_find(&mm->vmas, addr);
+	err = physmem_share(&mm->pm, v->gpa, len, fd, offset);
+	if (err) {
+		mm_unmap(mm, addr, len);
+		return err;
+	}
+	v->shared = true;
+	v->shared_fd = fd;
+	v->shared_offset = offset;
+	return 0;
 }
 
 uint64_t mm_pick_address(struct mm *mm, uint64_t hint, uint64_t len)
@@ -190,7 +222,6 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	for (size_t i = vma_lower_bound(&mm->vmas, addr); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
 		struct vma *v = &mm->vmas.v[i];
 		v->prot = prot;
-		v->file.written |= v->file.shared && (prot & PROT_WRITE);
 		if (flags)
 			err = paging_map(&mm->pg, v->start, v->gpa, v->end - v->start, flags);
 		else
@@ -206,6 +237,8 @@ int mm_discard(struct mm *mm, uint64_t addr, uint64_t len)
 	uint64_t end = addr + len;
 	for (size_t i = vma_lower_bound(&mm->vmas, addr); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
 		const struct vma *v = &mm->vmas.v[i];
+		if (v->shared) /* on Linux these are the file's (or shmem's) pages */
+			continue;
 		uint64_t from = v->start > addr ? v->start : addr;
 		uint64_t to = v->end < end ? v->end : end;
 		madvise(physmem_host(&mm->pm, v->gpa + (from - v->start)), to - from, MADV_DONTNEED);

@@ -38,8 +38,6 @@ struct mm {
 	 */
 	void (*stop_world)(struct mm *mm);
 	void (*start_world)(struct mm *mm);
-	/* Called for each region about to be unmapped (the kernel proxy writes shared files back). */
-	void (*unmapping)(struct mm *mm, const struct vma *v);
 };
 
 void mm_write_lock(struct mm *mm);
@@ -59,10 +57,16 @@ void mm_destroy(struct mm *mm);
 
 /* Fresh zeroed memory at exactly [addr, addr+len), replacing what was there. */
 int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_kind kind);
+/*
+ * fd's pages from offset at exactly [addr, addr+len), MAP_SHARED (struct
+ * vma's shared). On success the region owns fd, a monitor descriptor.
+ */
+int mm_map_shared(struct mm *mm, uint64_t addr, uint64_t len, int prot, enum vma_kind kind,
+		  int fd, uint64_t offset);
 /* A free range of len bytes: at hint if possible, else the highest one below the mmap base. */
 uint64_t mm_pick_address(struct mm *mm, uint64_t hint, uint64_t len);
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
-/* Drops the contents of [addr, addr+len): they read back as zeroes. */
+/* Drops the private contents of [addr, addr+len): they read back as zeroes. Shared ones stay. */
 int mm_discard(struct mm *mm, uint64_t addr, uint64_t len);
 /* Returns -ENOMEM if part of the range is not mapped, as mprotect(2) does. */
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, int prot);

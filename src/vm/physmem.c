@@ -14,10 +14,11 @@
 
 enum { SYS_SLOT = 0, FIRST_USER_SLOT = 1 };
 
+#define PRIVATE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
+
 static void *reserve(uint64_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, PRIVATE_FLAGS, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -121,6 +122,38 @@ uint64_t physmem_alloc(struct physmem *pm, uint64_t len)
 		return 0;
 	pm->user_top += len;
 	return USER_PHYS_BASE + off;
+}
+
+/*
+ * The memslots stay as they are: KVM follows the host's page tables under
+ * them, so replacing the host mapping is all it takes for the guest to see
+ * the file's pages (and, after unshare, fresh private ones).
+ */
+int physmem_share(struct physmem *pm, uint64_t gpa, uint64_t len, int fd, uint64_t off)
+{
+	void *host = physmem_host(pm, gpa);
+	int flags = MAP_SHARED | MAP_FIXED;
+	if (mmap(host, len, PROT_READ | PROT_WRITE, flags, fd, (off_t)off) != MAP_FAILED)
+		return 0;
+	/* A file open read-only: the guest's page tables never let it write either. */
+	if (errno != EACCES || mmap(host, len, PROT_READ, flags, fd, (off_t)off) == MAP_FAILED) {
+		int err = -errno;
+		physmem_unshare(pm, gpa, len);
+		return err;
+	}
+	return 0;
+}
+
+int physmem_unshare(struct physmem *pm, uint64_t gpa, uint64_t len)
+{
+	/*
+	 * A thread may still be copying through a pointer it translated before
+	 * the unmap: it then reaches this fresh memory, never the file.
+	 */
+	void *host = physmem_host(pm, gpa);
+	if (mmap(host, len, PROT_READ | PROT_WRITE, PRIVATE_FLAGS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return -errno;
+	return 0;
 }
 
 /* Inserts into the sorted free list, merging with neighbours. */

@@ -66,6 +66,17 @@ uint64_t physmem_alloc(struct physmem *pm, uint64_t len);
  * so it is only quarantined, tagged with epoch, until physmem_reclaim.
  */
 void physmem_free(struct physmem *pm, uint64_t gpa, uint64_t len, uint64_t epoch);
+/*
+ * Backs [gpa, gpa+len) of an allocation with fd's pages from off, mapped
+ * MAP_SHARED: the file itself (or a memfd), seen by every process that maps
+ * it, forked monitors included. Read-only when fd is not open for writing.
+ */
+int physmem_share(struct physmem *pm, uint64_t gpa, uint64_t len, int fd, uint64_t off);
+/*
+ * Makes a shared range fresh private memory again, before it is freed.
+ * On failure (-errno) the range must never be reused: it is still the file.
+ */
+int physmem_unshare(struct physmem *pm, uint64_t gpa, uint64_t len);
 /* Releases (zeroes and makes reusable) what was freed at or before epoch safe. */
 void physmem_reclaim(struct physmem *pm, uint64_t safe);
 

@@ -69,6 +69,8 @@ int vma_split(struct vma_map *map, size_t i, uint64_t addr)
 	high.gpa += addr - high.start;
 	if (high.kind == VMA_FILE)
 		high.file.offset += addr - high.start;
+	if (high.shared)
+		high.shared_offset += addr - high.start;
 	high.start = addr;
 	map->v[i].end = addr;
 	memmove(&map->v[i + 2], &map->v[i + 1], (map->n - i - 1) * sizeof(*map->v));

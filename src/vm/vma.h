@@ -16,15 +16,7 @@ struct vma_file {
 	uint64_t dev, ino;
 	uint64_t size;    /* the file's size when mapped: pages past it raise SIGBUS */
 	const char *name; /* path inside the rootfs, interned in the map; NULL if unknown */
-	/*
-	 * MAP_SHARED: the memory is the monitor's, written back to the file
-	 * through fd (the monitor's own descriptor, shared by every piece of
-	 * the mapping) if it was ever writable (kernel/mem.c).
-	 */
-	bool shared;
-	bool may_write; /* the file is open for writing: PROT_WRITE is allowed */
-	bool written;   /* was writable at some point: to be written back */
-	int fd;
+	bool may_write;   /* MAP_SHARED of a file open for writing: PROT_WRITE is allowed */
 };
 
 struct vma {
@@ -33,6 +25,16 @@ struct vma {
 	int prot;            /* PROT_* */
 	enum vma_kind kind;
 	struct vma_file file;
+	/*
+	 * MAP_SHARED: the backing is the host object behind shared_fd (the
+	 * file, or a memfd for anonymous memory) from shared_offset, mapped
+	 * into the region's guest-physical range, so that the file and every
+	 * process mapping it (forked monitors too) see the same pages. The
+	 * pieces of one mapping share the descriptor (a monitor one).
+	 */
+	bool shared;
+	int shared_fd;
+	uint64_t shared_offset;
 };
 
 struct vma_map {

@@ -396,6 +396,18 @@ static void test_names(void)
 	T("mkdir", "no parent", syscall(SYS_mkdir, MISSING "/x", 0755));
 	T("mkdir", "good", syscall(SYS_mkdir, DIR_ "/newdir", 0750));
 
+	T("mknod", "NULL", syscall(SYS_mknod, NULL, S_IFIFO | 0644, 0));
+	T("mknod", "0x1", syscall(SYS_mknod, UNMAPPED, S_IFIFO | 0644, 0));
+	T("mknod", "kernel", syscall(SYS_mknod, KERNEL, S_IFIFO | 0644, 0));
+	T("mknod", "straddle", syscall(SYS_mknod, straddle(), S_IFIFO | 0644, 0));
+	T("mknod", "bad type", syscall(SYS_mknod, DIR_ "/node", 0170000 | 0644, 0));
+	T("mknod", "exists", syscall(SYS_mknod, SUB, S_IFIFO | 0644, 0));
+	T("mknodat", "bad dirfd", syscall(SYS_mknodat, 1000, "node", S_IFIFO | 0644, 0));
+	T("mknodat", "fifo", syscall(SYS_mknodat, AT_FDCWD, DIR_ "/fifo", S_IFIFO | 0640, 0));
+	T("mknod", "regular file", syscall(SYS_mknod, DIR_ "/plain", S_IFREG | 0600, 0));
+	T("unlink", "the fifo", syscall(SYS_unlink, DIR_ "/fifo"));
+	T("unlink", "the file", syscall(SYS_unlink, DIR_ "/plain"));
+
 	T("rmdir", "NULL", syscall(SYS_rmdir, NULL));
 	T("rmdir", "0x1", syscall(SYS_rmdir, UNMAPPED));
 	T("rmdir", "straddle", syscall(SYS_rmdir, straddle()));

@@ -1006,11 +1006,40 @@ static void test_processes(void)
 	T("execveat", "empty path", syscall(SYS_execveat, AT_FDCWD, "", argv, NULL, 0));
 }
 
+static void test_creds(void)
+{
+	gid_t groups[64];
+	int n = getgroups(64, groups);
+	T("setgroups", "list NULL", syscall(SYS_setgroups, 1, NULL));
+	T("setgroups", "list 0x1", syscall(SYS_setgroups, 1, UNMAPPED));
+	T("setgroups", "list kernel", syscall(SYS_setgroups, 1, KERNEL));
+	T("setgroups", "list straddle", syscall(SYS_setgroups, 2, at_end(groups, 4)));
+	T("setgroups", "huge size", syscall(SYS_setgroups, 65537, groups));
+	T("setgroups", "negative size", syscall(SYS_setgroups, -1, groups));
+	T("setgroups", "the same list", syscall(SYS_setgroups, n, groups));
+	T("setresuid", "no change", syscall(SYS_setresuid, -1, -1, -1));
+	T("setresgid", "no change", syscall(SYS_setresgid, -1, -1, -1));
+	T("setuid", "the same id", syscall(SYS_setuid, getuid()));
+	T("setregid", "the same ids", syscall(SYS_setregid, getgid(), getegid()));
+	/* Dropping root for good, in a child: it cannot come back. */
+	pid_t child = fork();
+	if (child == 0) {
+		int dropped = syscall(SYS_setresgid, 1000, 1000, 1000) == 0 && syscall(SYS_setgroups, 0, NULL) == 0 &&
+			      syscall(SYS_setresuid, 1000, 1000, 1000) == 0;
+		_exit(dropped && getuid() == 1000 && geteuid() == 1000 && getgid() == 1000 &&
+				      syscall(SYS_setuid, 0) == -1 && errno == EPERM ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	T("setresuid", "status of a child that dropped root and cannot regain it", status);
+}
+
 int main(void)
 {
 	setup();
 	test_memfd_msync();
 	test_processes();
+	test_creds();
 	test_clone();
 	test_futex();
 	test_signals();

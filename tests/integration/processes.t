@@ -42,6 +42,11 @@ sh_case "xargs runs a program per batch" 'printf "%s\n" a b c d e | xargs -n 2 e
 sh_case "a #! script" 'printf "#!/bin/sh\necho from the script \$1\nexit 4\n" >/tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh arg; echo "status $?"; rm /tmp/s.sh'
 sh_case "exec errors" '/data/fruits.txt; echo "not executable: $?"; /nonexistent; echo "missing: $?"'
 sh_case "descriptors across fork and exec" 'exec 3>/tmp/fd3; sh -c "echo via fd 3 >&3"; exec 3>&-; cat /tmp/fd3; rm /tmp/fd3'
+sh_case "a FIFO between processes" 'mkfifo /tmp/f; (echo through the fifo >/tmp/f &); cat /tmp/f; exec 3<>/tmp/f; echo both ways >&3; read line <&3; echo "$line"; ls -l /tmp/f | cut -c1; rm /tmp/f'
+# Device nodes: refused (the monitor opens files for the guest), as to a process without CAP_MKNOD.
+is "$("$AIRLOCK" run --rootfs "$R" -- /bin/sh -c 'mknod /tmp/d c 1 3 2>&1; mknod /tmp/b b 8 0 2>&1')" \
+    "mknod: /tmp/d: Operation not permitted
+mknod: /tmp/b: Operation not permitted" "mknod of a device node: EPERM"
 sh_case "two thousand children in sequence" 'i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i + 1)); done; echo $i'
 
 # Python: subprocess and os-level process calls, in the Debian rootfs.
@@ -98,6 +103,31 @@ try:
     os.waitpid(pid, 0); print("left a zombie")
 except ChildProcessError:
     print("reaped already")'
+    # Pool workers, a Queue, and a Lock and Value in shared memory: forked
+    # processes share MAP_SHARED memory and futexes in it. Semaphores live
+    # in /dev/shm and make writes its stdin to /tmp: a copy takes those.
+    W=$(scratch_rootfs "$D")
+    compare_native -d "python3: multiprocessing: Pool, Queue, Process, Lock and Value" "$W" /usr/bin/python3 -c 'import multiprocessing as mp
+def square(x):
+    return x * x
+def add(v, lock):
+    for _ in range(200):
+        with lock:
+            v.value += 1
+with mp.Pool(2) as pool:
+    print(sum(pool.map(square, range(1000))), pool.apply_async(square, (7,)).get(timeout=60))
+q = mp.Queue()
+p = mp.Process(target=q.put, args=("from the child",))
+p.start(); print(q.get()); p.join(); print("exit code", p.exitcode)
+v, lock = mp.Value("i", 0), mp.Lock()
+ps = [mp.Process(target=add, args=(v, lock)) for _ in range(3)]
+for p in ps: p.start()
+for p in ps: p.join()
+print("counted", v.value)'
+    compare_native -d "make: shell recipes, prerequisites, -j2 and a failing recipe" "$W" /bin/sh -c \
+        'mk="all: second first\n\t@echo all done\nfirst:\n\t@echo making \$@; echo \$\$((6 * 7))\nsecond: first\n\t@echo making \$@ after \$^\nfail:\n\t@echo failing; exit 3\n"
+         printf "$mk" | make -s -f -; printf "$mk" | make -s -j2 -f - first second | sort
+         { printf "$mk" | make -s -f - fail; echo "make status $?"; } 2>&1 | sed "s,/tmp/[^:]*:,MAKEFILE:,"'
     for shell in /bin/bash /bin/dash; do
         compare_native -d "$shell: pipelines, substitution, jobs" "$D" "$shell" -c \
             'for i in 1 2 3; do echo $i; done | wc -l; x=$(ls /etc | sort | head -2); echo "$x"

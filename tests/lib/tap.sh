@@ -45,6 +45,8 @@ _tap_tmp_base() {
 TAP_TMP=$(mktemp -d "$(_tap_tmp_base)/airlock-test.XXXXXX")
 _tap_cleanup=("$TAP_TMP")
 trap 'rm -rf "${_tap_cleanup[@]}"' EXIT
+# Stopped from outside (tests/lib/run-test's time limit): clean up all the same.
+trap 'exit 143' TERM
 
 # disk_tmpdir VAR: sets VAR to a new temporary directory outside /dev (tests
 # that mount over /dev would hide /dev/shm), removed on exit. Mode 755, so

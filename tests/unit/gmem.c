@@ -8,19 +8,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "tap.h"
 #include "vm/gmem.h"
 #include "vm/layout.h"
-
-static int tests;
-static int failures;
-
-static void ok(int cond, const char *what)
-{
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", tests, what);
-}
 
 #define A 0x10000000ULL /* start of the test mappings */
 #define P PAGE_SIZE

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# /proc/<pid> of the other guest processes of the container (issue 4): ps,
+# pgrep, pidof and kill over /proc, and what a shell reads of its children's
+# /proc/<pid>, natively vs under airlock. The native side runs in a pid
+# namespace of its own with a fresh /proc (unshare --pid --fork --mount
+# --mount-proc), as airlock's container does, so both see only the
+# container's processes, the first one as pid 1. Pids themselves differ
+# (a monitor's threads take pids too): scripts print them relabelled.
+
+# Single quotes are meant: the guest expands, not the host.
+# shellcheck disable=SC2016
+# shellcheck source=../lib/tap.sh
+source "$(dirname "$0")/../lib/tap.sh"
+
+check_airlock
+D=$(debian_rootfs) || {
+    not_ok "the Debian fixture rootfs"
+    done_testing
+}
+
+# The native side: a pid namespace and a fresh /proc, then chroot.
+wrapper=$TAP_TMP/unshare-pid-proc
+printf '#!/bin/sh\nexec %q --pid --fork --mount --mount-proc "$@"\n' "$UNSHARE" >"$wrapper"
+chmod 755 "$wrapper"
+pid_case() {
+    UNSHARE=$wrapper compare_native -w / -d "$1" "$D" /bin/sh -c "$2"
+}
+
+# Shared start of the scripts: two sleeps (one started from /usr, with a
+# descriptor 5 open on /etc/passwd), waited for until both have become
+# sleep (a bounded number of polls, not a time); rl relabels the pids in its input: 1 (the shell), S1, S2.
+start='sleep 30 5</etc/passwd & s1=$!
+(cd /usr && exec sleep 30) & s2=$!
+i=0; until [ "$(cat /proc/$s1/comm /proc/$s2/comm 2>/dev/null)" = "sleep
+sleep" ] || [ $((i += 1)) -gt 3000 ]; do sleep 0.01; done
+rl() { sed -e "s/\b$s1\b/S1/g" -e "s/\b$s2\b/S2/g"; }
+'
+
+pid_case "ps -o pid,ppid,stat,comm,args sees the shell and its children" "$start"'
+out=$(ps -o pid,ppid,stat,comm,args); echo "$out" | grep -v " ps " | rl
+echo "$out" | grep -c " ps -o pid,ppid"
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "ps -ef" "$start"'
+out=$(ps -ef); echo "$out" | grep -v " ps -ef" | rl | cut -c1-24,41-
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "ps without options" "$start"'
+out=$(ps); echo "$out" | grep -v " ps$" | rl | cut -c1-24
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "busybox ps" "$start"'
+out=$(busybox ps); echo "$out" | grep -v "busybox ps" | rl
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "a child's cmdline, comm, exe, cwd, root and fd/" "$start"'
+for p in $s1 $s2; do
+    tr "\0" " " </proc/$p/cmdline; echo
+    cat /proc/$p/comm
+    readlink /proc/$p/exe /proc/$p/cwd /proc/$p/root
+    ls /proc/$p/fd | grep -xE "[0-2]|5" | tr "\n" " "; echo
+done
+readlink /proc/$s1/fd/5; head -c 0 /proc/$s1/fd/5 && echo "fd/5 opens"
+ls -l /proc/$s1/fd/5 | cut -c1-10
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "a child's stat and status" "$start"'
+cut -d" " -f1-6,20 /proc/$s1/stat | rl
+grep -E "^(Name|State|Tgid|Pid|PPid|Threads|NSpid):" /proc/$s2/status | rl
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "ls /proc lists the container's processes only" "$start"'
+ls /proc | grep -cxE "[0-9]+"
+comms=$(cat /proc/[0-9]*/comm); echo "$comms" | sort -u
+exec 2>/dev/null; kill $s1 $s2; wait'
+pid_case "pidof, pgrep, and kill \$(pidof sleep)" "$start"'
+pidof sleep | tr " " "\n" | rl | sort
+busybox pidof sleep | tr " " "\n" | rl | sort
+pgrep sleep | rl; pgrep -c sleep; pgrep -l -x sleep | rl; pgrep -f "sleep 30" | rl | grep -v "^[0-9]"
+exec 2>/dev/null; kill $(pidof sleep); wait $s1; echo "status $?"; wait $s2; echo "status $?"
+pgrep sleep || echo "none left"
+ls /proc/$s1 2>/dev/null || echo "S1 is gone"'
+# (A shell reaps its background jobs whenever it waits for anything: Python waits for one pid only.)
+pid_case "a zombie until its parent reaps it" '
+python3 -c "
+import os, subprocess, time
+pid = os.fork()
+if pid == 0:
+    os._exit(3)
+for _ in range(3000):
+    with open(f\"/proc/{pid}/stat\") as f:
+        if f.read().rsplit(\")\", 1)[1].split()[0] == \"Z\":
+            break
+    time.sleep(0.01)
+print(open(f\"/proc/{pid}/comm\").read(), end=\"\")
+print(len(open(f\"/proc/{pid}/cmdline\", \"rb\").read()))
+subprocess.run([\"ps\", \"-o\", \"stat=,args=\", \"-p\", str(pid)])
+print(\"status\", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+print(os.path.exists(f\"/proc/{pid}\"))
+"'
+pid_case "a process's threads under task/" '
+python3 -c "
+import threading, time
+for _ in range(2):
+    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+time.sleep(30)" & p=$!
+i=0; until grep -qx "Threads:	3" /proc/$p/status 2>/dev/null || [ $((i += 1)) -gt 3000 ]; do sleep 0.01; done
+ls /proc/$p/task | wc -l; ls /proc/$p/task | sort -n | head -n 1 | grep -cx $p
+ps -o nlwp=,stat= -p $p
+exec 2>/dev/null; kill $p; wait $p; echo "status $?"'
+
+done_testing
