@@ -20,11 +20,21 @@ disk_tmpdir PM # the vfs store holds whole rootfs copies: not on /dev/shm
 # Every podman command is bounded, and killed if it outlives its bound: a
 # `podman run` passes the SIGTERM of a plain timeout on to the container,
 # whose pid 1 may well ignore it.
-STORE=(timeout -k 10 120 podman --root "$PM/root" --runroot "$PM/run" --storage-driver vfs
+BOUND=(timeout -k 10 120)
+UNBOUND_STORE=(podman --root "$PM/root" --runroot "$PM/run" --storage-driver vfs
     --cgroup-manager cgroupfs --events-backend file)
+STORE=("${BOUND[@]}" "${UNBOUND_STORE[@]}")
 PODMAN=("${STORE[@]}" --runtime "$AIRLOCK")
 RUN_OPTIONS=(run --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 RUN=("${PODMAN[@]}" "${RUN_OPTIONS[@]}")
+# On a terminal, podman must be in the terminal's foreground process group
+# to make it raw; timeout(1) puts its command in a group of its own, so there
+# the bound goes around `script` instead. SHELL chooses the shell script(1)
+# runs the command with: the same one everywhere.
+UNBOUND_RUN=("${UNBOUND_STORE[@]}" --runtime "$AIRLOCK" "${RUN_OPTIONS[@]}")
+on_terminal() {
+    SHELL=/bin/sh "${BOUND[@]}" script -qec "$1" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g'
+}
 trap '"${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
 
 tar -C "$FIXTURE" -cf "$PM/busybox.tar" .
@@ -66,18 +76,19 @@ is "$out" "$want" "--pids-limit: forks past the limit fail, at the same count as
 # handed to conmon over the console socket; `script` gives podman a terminal
 # (reading /dev/null: script must not touch the terminal, if any, that the
 # test was started from).
-out=$(script -qec "stty rows 30 cols 100; ${RUN[*]} --rm -it $IMAGE sh -c 'tty; stty size; exit 5'" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g' || true)
+out=$(on_terminal "stty rows 30 cols 100; ${UNBOUND_RUN[*]} --rm -it $IMAGE sh -c 'tty; stty size; exit 5'; echo status \$?" 2>&1 || true)
 st=0
-script -qec "${RUN[*]} --rm -it $IMAGE sh -c 'exit 5'" /dev/null </dev/null >/dev/null || st=$?
+SHELL=/bin/sh "${BOUND[@]}" script -qec "${UNBOUND_RUN[*]} --rm -it $IMAGE sh -c 'exit 5'" /dev/null </dev/null >/dev/null || st=$?
 is "$out:$st" "/dev/pts/0
-30 100:5" "podman run -it: the program's terminal, its size, and the exit code"
+30 100
+status 5:5" "podman run -it: the program's terminal, its size, and the exit code"
 
 # Detached: exec, stop, kill, rm.
 id=$("${RUN[@]}" -d "$IMAGE" sleep 1000 2>/dev/null)
 is "$("${PODMAN[@]}" inspect -f '{{.State.Status}}' "$id" 2>&1)" running "podman run -d: running"
 out=$("${PODMAN[@]}" exec "$id" sh -c 'cat /proc/1/comm; exit 4' 2>&1) && st=0 || st=$?
 is "$st:$out" "4:sleep" "podman exec runs in the container and returns the status"
-out=$(script -qec "${PODMAN[*]} exec -it $id sh -c 'tty; cat /proc/1/comm'" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g' || true)
+out=$(on_terminal "${UNBOUND_STORE[*]} --runtime $AIRLOCK exec -it $id sh -c 'tty; cat /proc/1/comm'" 2>&1 || true)
 is "$out" "/dev/pts/0
 sleep" "podman exec -it: a terminal from the container's own devpts"
 "${PODMAN[@]}" kill -s KILL "$id" >/dev/null 2>&1
