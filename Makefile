@@ -15,7 +15,7 @@ endif
 
 # Libraries from Debian packages (scripts/install-deps.sh): json-c for config.json and state,
 # libseccomp for the monitor's own system-call allowlist.
-LDLIBS := -ljson-c -larchive -lcrypto -lcurl
+LDLIBS := -ljson-c -larchive -lcrypto -lcurl -lnftables
 
 # The allowlist's rules are compiled into BPF at build time (tools/seccomp-gen.c), not linked.
 SRCS := $(filter-out src/jail/seccomp_rules.c,$(sort $(wildcard src/*/*.c)))

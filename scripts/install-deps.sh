@@ -13,6 +13,9 @@ packages=(
     debootstrap                   # the Debian test rootfs (tests/fixtures/debian-rootfs.sh)
     libseccomp-dev libjson-c-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
     libssl-dev                    # SHA-256 of image blobs (libcrypto)
+    libnftables-dev               # the default network's NAT and published ports
+    passt                         # --network pasta (user-mode networking, rootless)
+    curl wrk                      # tests/integration/network.t and bench/network.sh fetch from published ports
     perl                          # prove runs the tests
     strace
     procps                        # pgrep: tests check for leftover processes

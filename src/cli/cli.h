@@ -50,5 +50,7 @@ int cli_images(const struct cli_globals *gl, int argc, char **argv);
 int cli_tag(const struct cli_globals *gl, int argc, char **argv);
 int cli_rmi(const struct cli_globals *gl, int argc, char **argv);
 int cli_inspect(const struct cli_globals *gl, int argc, char **argv);
+/* The default network's OCI hooks (attach, detach). */
+int cli_network(const struct cli_globals *gl, int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "net/network.h"
 #include "oci/container.h"
 #include "oci/state.h"
 #include "util/log.h"
@@ -176,6 +177,7 @@ int cli_stop(const struct cli_globals *gl, int argc, char **argv)
 		}
 		if (!wait_stopped(gl->root, argv[i], seconds * 1000) && oci_kill(gl->root, argv[i], SIGKILL, false) == 0)
 			wait_stopped(gl->root, argv[i], 10000);
+		network_detach(gl->root, argv[i]); /* as docker: a stopped container leaves the network */
 		puts(argv[i]);
 	}
 	return status;

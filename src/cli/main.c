@@ -80,6 +80,7 @@ static const struct {
 } commands[] = {
 	{"logs", cli_logs}, {"stop", cli_stop}, {"rm", cli_rm},
 	{"pull", cli_pull}, {"load", cli_load}, {"images", cli_images}, {"tag", cli_tag}, {"rmi", cli_rmi}, {"inspect", cli_inspect},
+	{"network", cli_network},
 	{"create", cli_create}, {"start", cli_start}, {"state", cli_state}, {"kill", cli_kill},
 	{"delete", cli_delete}, {"exec", cli_exec}, {"ps", cli_ps}, {"list", cli_list}, {"spec", cli_spec}, {"features", cli_features},
 };

@@ -49,7 +49,11 @@ static void usage(FILE *out)
 	      "  -v, --volume /HOST:/CTR[:ro]  bind a host directory or file\n"
 	      "  --tmpfs /CTR        a tmpfs at /CTR\n"
 	      "  --read-only         the root filesystem read-only\n"
-	      "  --network none|host a network namespace with only loopback, or the host's (the default)\n"
+	      "  --network MODE      host: the host's network (the default, unless -p)\n"
+	      "                      none: a network namespace with only loopback\n"
+	      "                      default (or bridge): an address on airlock's bridge, NAT outside\n"
+	      "                      pasta: a user-mode network through pasta(1), for rootless use\n"
+	      "  -p, --publish [HOST:]CTR[/udp]  forward a host port to the container's port\n"
 	      "  --strace            trace the guest's system calls to stderr\n"
 	      "  -h, --help          show this help\n",
 	      out);
@@ -225,20 +229,22 @@ int cli_run(const struct cli_globals *gl, int argc, char **argv)
 		{"cpus", required_argument, NULL, 'I'}, {"pids-limit", required_argument, NULL, 'I'},
 		{"tmpfs", required_argument, NULL, 'I'}, {"read-only", no_argument, NULL, 'I'},
 		{"network", required_argument, NULL, 'I'}, {"detach", no_argument, NULL, 'd'},
+		{"publish", required_argument, NULL, 'p'},
 		{"interactive", no_argument, NULL, 'i'}, {"tty", no_argument, NULL, 't'}, {0},
 	};
 	struct run_request rq = {0};
 	struct isolation iso = {.memory = -1, .cpu_quota = -1, .pids = -1};
 	opterr = 0;
 	int index;
-	for (int c; (index = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:dith", options, &index)) != -1;) {
+	for (int c; (index = -1, c = getopt_long(argc, argv, "+e:w:u:v:m:p:dith", options, &index)) != -1;) {
 		switch (c) {
 		case 'I':
 		case 'v':
 		case 'm':
 		case 'd':
+		case 'p':
 			if (isolation_option(&iso, c == 'v' ? "volume" : c == 'm' ? "memory" : c == 'd' ? "detach"
-										   : options[index].name, optarg) < 0)
+						   : c == 'p' ? "publish" : options[index].name, optarg) < 0)
 				return EXIT_AIRLOCK_FAILED;
 			break;
 		case 'r': rq.rootfs = optarg; break;
@@ -266,6 +272,8 @@ int cli_run(const struct cli_globals *gl, int argc, char **argv)
 			return EXIT_AIRLOCK_FAILED;
 		}
 	}
+	if (isolation_settle(&iso) < 0)
+		return EXIT_AIRLOCK_FAILED;
 	if (!rq.rootfs && optind < argc)
 		rq.image = argv[optind++];
 	rq.args = argv + optind;

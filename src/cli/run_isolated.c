@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "image/unpack.h"
+#include "net/network.h"
 #include "oci/container.h"
 #include "util/log.h"
+#include "util/tree.h"
 
 /* docker's sizes: a number with an optional b, k, m or g (powers of 1024). */
 static int64_t parse_size(const char *s)
@@ -27,6 +29,31 @@ static int64_t parse_size(const char *s)
 	if (errno || end == s || v <= 0 || shift < 0 || (*end && end[1]))
 		return -1;
 	return (int64_t)(v * (double)(1LL << shift));
+}
+
+/* -p [HOST:]CONTAINER[/tcp|/udp]: HOST defaults to CONTAINER, as a fixed port (docker picks a random one). */
+static int publish_option(struct isolation *iso, const char *value)
+{
+	unsigned host, container;
+	char proto[8] = "tcp", extra;
+	int n = sscanf(value, "%u:%u/%7[a-z]%c", &host, &container, proto, &extra);
+	if (n < 2) {
+		n = sscanf(value, "%u/%7[a-z]%c", &container, proto, &extra) + 1;
+		host = container;
+	}
+	if (n < 2 || n > 3 || !host || !container || host > 65535 || container > 65535 ||
+	    (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
+		log_error("run: -p %s: expected [HOST_PORT:]CONTAINER_PORT[/tcp|/udp]", value);
+		return -1;
+	}
+	if (iso->nports == LEASE_MAX_PORTS) {
+		log_error("run: at most %d of -p", LEASE_MAX_PORTS);
+		return -1;
+	}
+	iso->ports[iso->nports++] = (struct published_port){.udp = proto[0] == 'u', .host = (unsigned short)host,
+							    .container = (unsigned short)container};
+	iso->wanted = true;
+	return 1;
 }
 
 int isolation_option(struct isolation *iso, const char *option, const char *value)
@@ -59,11 +86,18 @@ int isolation_option(struct isolation *iso, const char *option, const char *valu
 	} else if (!strcmp(option, "read-only")) {
 		iso->read_only = true;
 	} else if (!strcmp(option, "network")) {
-		if (strcmp(value, "none") && strcmp(value, "host")) {
-			log_error("run: --network %s: only none and host are served yet", value);
+		static const char *const modes[] = {"host", "none", "default", "pasta"};
+		for (iso->network = 0; iso->network < 4 && strcmp(value, modes[iso->network]); iso->network++)
+			;
+		if (!strcmp(value, "bridge")) /* docker's name for its default network */
+			iso->network = NETWORK_MODE_DEFAULT;
+		if (iso->network == 4) {
+			log_error("run: --network %s: expected none, host, default (or bridge) or pasta", value);
 			return -1;
 		}
-		iso->own_network = !strcmp(value, "none");
+		iso->network_given = true;
+	} else if (!strcmp(option, "publish")) {
+		return publish_option(iso, value);
 	} else if (!strcmp(option, "volume") || !strcmp(option, "tmpfs")) {
 		bool volume = option[0] == 'v';
 		int *n = volume ? &iso->nvolumes : &iso->ntmpfs;
@@ -167,7 +201,7 @@ static json_object *config(const struct isolation *iso, const char *root, char *
 		json_object_object_add(c, "hostname", json_object_new_string(iso->hostname));
 	json_object_object_add(c, "mounts", mounts(iso));
 	static const char *const types[] = {"pid", "ipc", "uts", "mount", "network"};
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) - !iso->own_network; i++) {
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) - (iso->network == NETWORK_MODE_HOST); i++) {
 		json_object *n = json_object_new_object();
 		json_object_object_add(n, "type", json_object_new_string(types[i]));
 		json_object_array_add(ns, n);
@@ -200,6 +234,57 @@ static json_object *config(const struct isolation *iso, const char *root, char *
 	json_object_object_add(notes, "airlock.layer", json_object_new_string(iso->layer ? iso->layer : ""));
 	json_object_object_add(c, "annotations", notes);
 	return c;
+}
+
+static json_object *hook(const char *self, const char *root, const char *verb)
+{
+	json_object *h = json_object_new_object(), *args = json_object_new_array();
+	json_object_object_add(h, "path", json_object_new_string(self));
+	const char *v[] = {"airlock", "--root", root, "network", verb};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		json_object_array_add(args, json_object_new_string(v[i]));
+	json_object_object_add(h, "args", args);
+	json_object_object_add(h, "timeout", json_object_new_int(30));
+	return h;
+}
+
+/*
+ * The default network, as a CNI plugin would do it: the container's
+ * address taken now (its hosts and resolv.conf, bound over the image's, need
+ * it), the namespace wired by a createRuntime hook once it exists, unwired
+ * by a poststop hook. 0, or -1 after logging.
+ */
+static int plan_network(const struct cli_globals *gl, const struct isolation *iso, const char *cid, const char *bundle,
+			json_object *c)
+{
+	struct lease l = {.nports = iso->nports};
+	snprintf(l.id, sizeof(l.id), "%s", cid);
+	memcpy(l.ports, iso->ports, sizeof(iso->ports));
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0) {
+		log_error("run: /proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	self[n] = 0;
+	if (network_plan(gl->root, &l) < 0 || network_write_etc(bundle, iso->hostname ? iso->hostname : cid, l.addr) < 0)
+		return -1;
+	if (!iso->hostname) /* as docker: the container's name for itself is its id, which hosts names */
+		json_object_object_add(c, "hostname", json_object_new_string(cid));
+	json_object *mounts, *hooks = json_object_new_object(), *list;
+	json_object_object_get_ex(c, "mounts", &mounts);
+	for (const char *const *f = (const char *const[]){"hosts", "resolv.conf", NULL}; *f; f++) {
+		char source[4200], destination[64];
+		snprintf(source, sizeof(source), "%s/%s", bundle, *f);
+		snprintf(destination, sizeof(destination), "/etc/%s", *f);
+		json_object_array_add(mounts, mount_entry(destination, "bind", source, iso->read_only ? "bind,ro" : "bind"));
+	}
+	json_object_object_add(hooks, "createRuntime", list = json_object_new_array());
+	json_object_array_add(list, hook(self, gl->root, "attach"));
+	json_object_object_add(hooks, "poststop", list = json_object_new_array());
+	json_object_array_add(list, hook(self, gl->root, "detach"));
+	json_object_object_add(c, "hooks", hooks);
+	return 0;
 }
 
 /* A detached container's stdio: no input, its output into bundle/log. The caller's stdout is returned. */
@@ -240,10 +325,12 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 	}
 	json_object *c = config(iso, root, argv, env, cwd, uid, gid);
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	int status = json_object_to_file(path, c) < 0 ? EXIT_AIRLOCK_FAILED : 0;
-	json_object_put(c);
-	if (status)
+	int status = iso->network == NETWORK_MODE_DEFAULT && plan_network(gl, iso, cid, bundle, c) < 0 ? EXIT_AIRLOCK_FAILED : 0;
+	if (!status && json_object_to_file(path, c) < 0) {
 		log_error("run: writing %s", path);
+		status = EXIT_AIRLOCK_FAILED;
+	}
+	json_object_put(c);
 	struct oci_create_options o = {.root = gl->root, .id = cid, .bundle = bundle, .systemd_cgroup = gl->systemd_cgroup};
 	int err_to = iso->detach ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3) : -1; /* airlock's errors: the caller's */
 	int out = !status && iso->detach ? detach_stdio(bundle) : -1;
@@ -267,8 +354,23 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 			close(fd);
 	}
 	if (status || !iso->detach) { /* a detached one's stay until rm */
-		unlink(path);
-		rmdir(bundle);
+		if (iso->network == NETWORK_MODE_DEFAULT)
+			network_detach(gl->root, cid); /* done by the poststop hook, unless the run failed before */
+		tree_remove(bundle);
 	}
 	return status;
+}
+
+int isolation_settle(struct isolation *iso)
+{
+	if (iso->nports && !iso->network_given)
+		iso->network = NETWORK_MODE_DEFAULT; /* as docker: publishing means a network of the container's own */
+	if (iso->nports && iso->network != NETWORK_MODE_DEFAULT && iso->network != NETWORK_MODE_PASTA) {
+		log_error("run: -p publishes ports on the default or pasta network, not with --network %s",
+			  iso->network == NETWORK_MODE_HOST ? "host" : "none");
+		return -1;
+	}
+	if (iso->network != NETWORK_MODE_HOST)
+		iso->wanted = true;
+	return 0;
 }

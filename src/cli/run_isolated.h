@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `airlock run` with docker's isolation flags (--hostname, --memory, --cpus,
-// --pids-limit, -v, --tmpfs, --read-only, --network, --name): the run is
+// --pids-limit, -v, --tmpfs, --read-only, --network, -p, --name): the run is
 // written as an OCI bundle and run as `airlock run --bundle` would, so the
 // namespaces, cgroup and mounts are the OCI runtime's own (jail/).
 #ifndef AIRLOCK_CLI_RUN_ISOLATED_H
@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "cli/cli.h"
+#include "net/lease.h"
 
 #define ISOLATION_MAX_MOUNTS 32
 
@@ -22,7 +23,11 @@ struct isolation {
 	int64_t cpu_quota;    /* microseconds per 100 ms period; -1: no limit */
 	int64_t pids;         /* -1: no limit */
 	bool read_only;
-	bool own_network;     /* --network none: a namespace with only its loopback */
+	/* --network: host (the default unless -p), none (only loopback), default (the bridge), pasta */
+	enum { NETWORK_MODE_HOST, NETWORK_MODE_NONE, NETWORK_MODE_DEFAULT, NETWORK_MODE_PASTA } network;
+	bool network_given;
+	struct published_port ports[LEASE_MAX_PORTS]; /* -p [HOST:]CTR[/tcp|udp] */
+	int nports;
 	const char *volumes[ISOLATION_MAX_MOUNTS]; /* -v SRC:DST[:ro] */
 	int nvolumes;
 	const char *tmpfs[ISOLATION_MAX_MOUNTS];   /* --tmpfs DST */
@@ -36,6 +41,9 @@ struct isolation {
 
 /* Parses one of the flags into iso: 1 if it was one, 0 if not, -1 after logging a bad value. */
 int isolation_option(struct isolation *iso, const char *option, const char *value);
+
+/* What the flags together mean (-p alone asks for the default network); 0, or -1 after logging a conflict. */
+int isolation_settle(struct isolation *iso);
 
 /*
  * Runs argv (env, cwd, uid:gid) in root under the isolation asked for,
