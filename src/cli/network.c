@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `airlock network attach|detach`: the OCI hooks `airlock run` writes for the
-// default network (see net/network.h). Like any hook they read the
+// `airlock network attach [--slirp4netns PROTO:HOST:CTR...] | detach`: the
+// OCI hooks `airlock run` writes for the default and slirp4netns networks
+// (see net/network.h, net/usermode.h). Like any hook they read the
 // container's state JSON on stdin: its id, and the pid whose network
 // namespace is wired.
 #include <json-c/json.h>
@@ -10,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "net/network.h"
+#include "net/usermode.h"
 #include "util/log.h"
 
 /* The state on stdin; NULL after logging. */
@@ -31,10 +33,23 @@ static json_object *read_state(void)
 
 int cli_network(const struct cli_globals *gl, int argc, char **argv)
 {
-	if (argc != 2 || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach"))) {
-		fputs("Usage: airlock network attach|detach   (OCI hooks of the default network: the state on stdin)\n",
-		      argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
-		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : EXIT_AIRLOCK_FAILED;
+	bool slirp = argc >= 3 && !strcmp(argv[1], "attach") && !strcmp(argv[2], "--slirp4netns");
+	struct lease l = {0};
+	for (int i = 3; slirp && i < argc; i++) {
+		char proto[4];
+		if (l.nports == LEASE_MAX_PORTS || sscanf(argv[i], "%3[a-z]:%hu:%hu", proto, &l.ports[l.nports].host,
+							  &l.ports[l.nports].container) != 3) {
+			log_error("network: attach: %s: expected PROTO:HOST_PORT:CONTAINER_PORT", argv[i]);
+			return EXIT_AIRLOCK_FAILED;
+		}
+		l.ports[l.nports++].udp = !strcmp(proto, "udp");
+	}
+	if ((argc != 2 && !slirp) || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach"))) {
+		bool help = argc == 2 && !strcmp(argv[1], "--help");
+		fputs("Usage: airlock network attach [--slirp4netns PROTO:HOST:CTR...] | detach\n"
+		      "(the OCI hooks of airlock run's networks: the container's state on stdin)\n",
+		      help ? stdout : stderr);
+		return help ? 0 : EXIT_AIRLOCK_FAILED;
 	}
 	json_object *state = read_state(), *v;
 	if (!state)
@@ -47,6 +62,9 @@ int cli_network(const struct cli_globals *gl, int argc, char **argv)
 	} else if (!json_object_object_get_ex(state, "pid", &v) || json_object_get_int(v) <= 0) {
 		log_error("network: attach: the state of %s has no pid", id);
 		status = EXIT_AIRLOCK_FAILED;
+	} else if (slirp) {
+		snprintf(l.id, sizeof(l.id), "%s", id);
+		status = usermode_attach(gl->root, &l, json_object_get_int(v)) < 0 ? EXIT_AIRLOCK_FAILED : 0;
 	} else {
 		status = network_attach(gl->root, id, json_object_get_int(v)) < 0 ? EXIT_AIRLOCK_FAILED : 0;
 	}

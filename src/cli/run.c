@@ -338,7 +338,8 @@ int cli_run(const struct cli_globals *gl, int argc, char **argv)
 		iso.layer = rq.image && iso.detach ? work : NULL;
 		snprintf(containers, sizeof(containers), "%s/containers", cli_store_root(gl));
 		iso.containers_dir = containers;
-		if (iso.detach && mkdir(containers, 0700) < 0 && errno != EEXIST) {
+		if (iso.detach && ((mkdir(cli_store_root(gl), 0700) < 0 && errno != EEXIST) ||
+				   (mkdir(containers, 0700) < 0 && errno != EEXIST))) {
 			log_error("run: %s: %s", containers, strerror(errno));
 			return EXIT_AIRLOCK_FAILED;
 		}

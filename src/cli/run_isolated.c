@@ -2,6 +2,7 @@
 // docker's isolation flags as an OCI bundle (see run_isolated.h).
 #include "cli/run_isolated.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -34,15 +35,15 @@ static int64_t parse_size(const char *s)
 /* -p [HOST:]CONTAINER[/tcp|/udp]: HOST defaults to CONTAINER, as a fixed port (docker picks a random one). */
 static int publish_option(struct isolation *iso, const char *value)
 {
-	unsigned host, container;
-	char proto[8] = "tcp", extra;
-	int n = sscanf(value, "%u:%u/%7[a-z]%c", &host, &container, proto, &extra);
-	if (n < 2) {
-		n = sscanf(value, "%u/%7[a-z]%c", &container, proto, &extra) + 1;
-		host = container;
+	unsigned host = 0, container = 0;
+	int end = -1;
+	const char *slash = strchr(value, '/'), *proto = slash ? slash + 1 : "tcp";
+	if (sscanf(value, "%5u:%5u%n", &host, &container, &end) != 2) {
+		end = -1;
+		host = sscanf(value, "%5u%n", &container, &end) == 1 ? container : 0;
 	}
-	if (n < 2 || n > 3 || !host || !container || host > 65535 || container > 65535 ||
-	    (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
+	bool whole = end > 0 && (slash ? value + end == slash : !value[end]);
+	if (!whole || !host || !container || host > 65535 || container > 65535 || (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
 		log_error("run: -p %s: expected [HOST_PORT:]CONTAINER_PORT[/tcp|/udp]", value);
 		return -1;
 	}
@@ -50,7 +51,7 @@ static int publish_option(struct isolation *iso, const char *value)
 		log_error("run: at most %d of -p", LEASE_MAX_PORTS);
 		return -1;
 	}
-	iso->ports[iso->nports++] = (struct published_port){.udp = proto[0] == 'u', .host = (unsigned short)host,
+	iso->ports[iso->nports++] = (struct published_port){.udp = *proto == 'u', .host = (unsigned short)host,
 							    .container = (unsigned short)container};
 	iso->wanted = true;
 	return 1;
@@ -86,13 +87,13 @@ int isolation_option(struct isolation *iso, const char *option, const char *valu
 	} else if (!strcmp(option, "read-only")) {
 		iso->read_only = true;
 	} else if (!strcmp(option, "network")) {
-		static const char *const modes[] = {"host", "none", "default", "pasta"};
+		static const char *const modes[] = {"host", "none", "default", "slirp4netns"};
 		for (iso->network = 0; iso->network < 4 && strcmp(value, modes[iso->network]); iso->network++)
 			;
 		if (!strcmp(value, "bridge")) /* docker's name for its default network */
 			iso->network = NETWORK_MODE_DEFAULT;
 		if (iso->network == 4) {
-			log_error("run: --network %s: expected none, host, default (or bridge) or pasta", value);
+			log_error("run: --network %s: expected none, host, default (or bridge) or slirp4netns", value);
 			return -1;
 		}
 		iso->network_given = true;
@@ -236,23 +237,33 @@ static json_object *config(const struct isolation *iso, const char *root, char *
 	return c;
 }
 
-static json_object *hook(const char *self, const char *root, const char *verb)
+/* airlock --root ROOT network VERB [--slirp4netns [tcp|udp:HOST:CTR...]] */
+static json_object *hook(const char *self, const char *root, const char *verb, const struct isolation *iso)
 {
 	json_object *h = json_object_new_object(), *args = json_object_new_array();
 	json_object_object_add(h, "path", json_object_new_string(self));
 	const char *v[] = {"airlock", "--root", root, "network", verb};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		json_object_array_add(args, json_object_new_string(v[i]));
+	if (iso->network == NETWORK_MODE_SLIRP && verb[0] == 'a') {
+		json_object_array_add(args, json_object_new_string("--slirp4netns"));
+		for (int i = 0; i < iso->nports; i++) {
+			char port[32];
+			snprintf(port, sizeof(port), "%s:%u:%u", iso->ports[i].udp ? "udp" : "tcp", iso->ports[i].host,
+				 iso->ports[i].container);
+			json_object_array_add(args, json_object_new_string(port));
+		}
+	}
 	json_object_object_add(h, "args", args);
 	json_object_object_add(h, "timeout", json_object_new_int(30));
 	return h;
 }
 
 /*
- * The default network, as a CNI plugin would do it: the container's
- * address taken now (its hosts and resolv.conf, bound over the image's, need
- * it), the namespace wired by a createRuntime hook once it exists, unwired
- * by a poststop hook. 0, or -1 after logging.
+ * The default and slirp4netns networks, as a CNI plugin would do them: the
+ * container's address taken now (its hosts and resolv.conf, bound over the
+ * image's, need it), the namespace wired by a createRuntime hook once it
+ * exists, unwired by a poststop hook. 0, or -1 after logging.
  */
 static int plan_network(const struct cli_globals *gl, const struct isolation *iso, const char *cid, const char *bundle,
 			json_object *c)
@@ -267,7 +278,14 @@ static int plan_network(const struct cli_globals *gl, const struct isolation *is
 		return -1;
 	}
 	self[n] = 0;
-	if (network_plan(gl->root, &l) < 0 || network_write_etc(bundle, iso->hostname ? iso->hostname : cid, l.addr) < 0)
+	const char *resolver = NULL;
+	if (iso->network == NETWORK_MODE_SLIRP) { /* its fixed addresses; it serves DNS itself */
+		inet_pton(AF_INET, "10.0.2.100", &l.addr);
+		resolver = "10.0.2.3";
+	} else if (network_plan(gl->root, &l) < 0) {
+		return -1;
+	}
+	if (network_write_etc(bundle, iso->hostname ? iso->hostname : cid, l.addr, resolver) < 0)
 		return -1;
 	if (!iso->hostname) /* as docker: the container's name for itself is its id, which hosts names */
 		json_object_object_add(c, "hostname", json_object_new_string(cid));
@@ -280,9 +298,9 @@ static int plan_network(const struct cli_globals *gl, const struct isolation *is
 		json_object_array_add(mounts, mount_entry(destination, "bind", source, iso->read_only ? "bind,ro" : "bind"));
 	}
 	json_object_object_add(hooks, "createRuntime", list = json_object_new_array());
-	json_object_array_add(list, hook(self, gl->root, "attach"));
+	json_object_array_add(list, hook(self, gl->root, "attach", iso));
 	json_object_object_add(hooks, "poststop", list = json_object_new_array());
-	json_object_array_add(list, hook(self, gl->root, "detach"));
+	json_object_array_add(list, hook(self, gl->root, "detach", iso));
 	json_object_object_add(c, "hooks", hooks);
 	return 0;
 }
@@ -325,7 +343,8 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 	}
 	json_object *c = config(iso, root, argv, env, cwd, uid, gid);
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	int status = iso->network == NETWORK_MODE_DEFAULT && plan_network(gl, iso, cid, bundle, c) < 0 ? EXIT_AIRLOCK_FAILED : 0;
+	bool wired = iso->network == NETWORK_MODE_DEFAULT || iso->network == NETWORK_MODE_SLIRP;
+	int status = wired && plan_network(gl, iso, cid, bundle, c) < 0 ? EXIT_AIRLOCK_FAILED : 0;
 	if (!status && json_object_to_file(path, c) < 0) {
 		log_error("run: writing %s", path);
 		status = EXIT_AIRLOCK_FAILED;
@@ -354,7 +373,7 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 			close(fd);
 	}
 	if (status || !iso->detach) { /* a detached one's stay until rm */
-		if (iso->network == NETWORK_MODE_DEFAULT)
+		if (wired)
 			network_detach(gl->root, cid); /* done by the poststop hook, unless the run failed before */
 		tree_remove(bundle);
 	}
@@ -365,8 +384,8 @@ int isolation_settle(struct isolation *iso)
 {
 	if (iso->nports && !iso->network_given)
 		iso->network = NETWORK_MODE_DEFAULT; /* as docker: publishing means a network of the container's own */
-	if (iso->nports && iso->network != NETWORK_MODE_DEFAULT && iso->network != NETWORK_MODE_PASTA) {
-		log_error("run: -p publishes ports on the default or pasta network, not with --network %s",
+	if (iso->nports && iso->network != NETWORK_MODE_DEFAULT && iso->network != NETWORK_MODE_SLIRP) {
+		log_error("run: -p publishes ports on the default or slirp4netns network, not with --network %s",
 			  iso->network == NETWORK_MODE_HOST ? "host" : "none");
 		return -1;
 	}

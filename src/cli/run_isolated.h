@@ -23,8 +23,8 @@ struct isolation {
 	int64_t cpu_quota;    /* microseconds per 100 ms period; -1: no limit */
 	int64_t pids;         /* -1: no limit */
 	bool read_only;
-	/* --network: host (the default unless -p), none (only loopback), default (the bridge), pasta */
-	enum { NETWORK_MODE_HOST, NETWORK_MODE_NONE, NETWORK_MODE_DEFAULT, NETWORK_MODE_PASTA } network;
+	/* --network: host (the default unless -p), none (only loopback), default (the bridge), slirp4netns */
+	enum { NETWORK_MODE_HOST, NETWORK_MODE_NONE, NETWORK_MODE_DEFAULT, NETWORK_MODE_SLIRP } network;
 	bool network_given;
 	struct published_port ports[LEASE_MAX_PORTS]; /* -p [HOST:]CTR[/tcp|udp] */
 	int nports;

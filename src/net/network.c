@@ -18,6 +18,7 @@
 
 #include "net/nat.h"
 #include "net/rtnl.h"
+#include "net/usermode.h"
 #include "oci/state.h"
 #include "util/log.h"
 
@@ -234,10 +235,11 @@ void network_detach(const char *state_root, const char *id)
 	struct lease l;
 	if (lease_find(dir, id, &l) == 0)
 		release(dir, &l);
+	usermode_detach(state_root, id);
 	close(lock);
 }
 
-int network_write_etc(const char *dir, const char *hostname, struct in_addr addr)
+int network_write_etc(const char *dir, const char *hostname, struct in_addr addr, const char *resolver)
 {
 	char path[4200], text[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &addr, text, sizeof(text));
@@ -250,7 +252,9 @@ int network_write_etc(const char *dir, const char *hostname, struct in_addr addr
 	}
 	/* The host's name servers, but not loopback ones: those are the host's own, not reachable from here. */
 	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
-	FILE *in = fopen("/etc/resolv.conf", "re"), *out = f ? fopen(path, "we") : NULL;
+	FILE *in = resolver ? NULL : fopen("/etc/resolv.conf", "re"), *out = f ? fopen(path, "we") : NULL;
+	if (out && resolver)
+		fprintf(out, "nameserver %s\n", resolver);
 	int servers = 0;
 	char line[512], server[256];
 	while (in && out && fgets(line, sizeof(line), in)) {
@@ -259,7 +263,7 @@ int network_write_etc(const char *dir, const char *hostname, struct in_addr addr
 		servers += sscanf(line, "nameserver %255s", server) == 1;
 		fputs(line, out);
 	}
-	if (out && !servers) /* docker's fallback, where the host only has a local resolver */
+	if (out && !resolver && !servers) /* docker's fallback, where the host only has a local resolver */
 		fputs("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
 	if (in)
 		fclose(in);

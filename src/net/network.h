@@ -27,9 +27,12 @@ uint32_t network_hosts(void);
 int network_plan(const char *state_root, struct lease *l);
 /* Wires the network namespace of pid to the default network, as planned for id; 0, or -1 after logging. */
 int network_attach(const char *state_root, const char *id, pid_t pid);
-/* Undoes the plan and the attach of id, whatever of them happened. */
+/* Undoes the plan and the attach of id (either network), whatever of them happened. */
 void network_detach(const char *state_root, const char *id);
-/* hosts and resolv.conf for a container at addr, written into dir. 0, or -1 after logging. */
-int network_write_etc(const char *dir, const char *hostname, struct in_addr addr);
+/*
+ * hosts and resolv.conf for a container at addr, written into dir; the name
+ * server is resolver, or NULL for the host's. 0, or -1 after logging.
+ */
+int network_write_etc(const char *dir, const char *hostname, struct in_addr addr, const char *resolver);
 
 #endif

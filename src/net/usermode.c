@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+// slirp4netns as the container's network (see usermode.h): started in a
+// session of its own (it outlives the hook that starts it), told about the
+// published ports through its JSON API socket, stopped by detach.
+#include "net/usermode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+static void helper_path(const char *state_root, const char *id, const char *suffix, char *out, size_t size)
+{
+	snprintf(out, size, "%s/network/slirp4netns-%s.%s", state_root, id, suffix);
+}
+
+/* Forks the helper off in its own session: its pid, or -1. */
+static pid_t start_helper(pid_t target, const char *socket_path)
+{
+	char pid_text[16];
+	snprintf(pid_text, sizeof(pid_text), "%d", (int)target);
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return -1;
+	pid_t child = fork();
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (setsid() < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		pid_t helper = fork();
+		if (helper == 0) {
+			execlp("slirp4netns", "slirp4netns", "--configure", "--mtu=65520", "--disable-host-loopback",
+			       "--api-socket", socket_path, pid_text, "tap0", (char *)NULL);
+			_exit(127);
+		}
+		_exit(write(report[1], &helper, sizeof(helper)) == sizeof(helper) ? 0 : 127);
+	}
+	close(report[1]);
+	pid_t helper = -1;
+	if (child < 0 || read(report[0], &helper, sizeof(helper)) != sizeof(helper))
+		helper = -1;
+	close(report[0]);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	return helper;
+}
+
+/* One request on the API socket, which appears once the helper is ready; 0 if it returned. */
+static int api_call(const char *socket_path, const char *request, pid_t helper)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", socket_path);
+	for (int tries = 0; tries < 500; tries++) { /* 5 s */
+		int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			char reply[512] = "";
+			ssize_t n = write(s, request, strlen(request)) == (ssize_t)strlen(request) ? read(s, reply, sizeof(reply) - 1) : -1;
+			close(s);
+			if (n <= 0 || strstr(reply, "\"error\"")) {
+				log_error("network: slirp4netns: %s", n > 0 ? reply : "no answer");
+				return -1;
+			}
+			return 0;
+		}
+		if (s >= 0)
+			close(s);
+		if (kill(helper, 0) < 0)
+			break;
+		poll(NULL, 0, 10);
+	}
+	log_error("network: slirp4netns did not start (is it installed?)");
+	return -1;
+}
+
+int usermode_attach(const char *state_root, const struct lease *l, pid_t pid)
+{
+	char socket_path[4200], pid_path[4200];
+	helper_path(state_root, l->id, "sock", socket_path, sizeof(socket_path));
+	helper_path(state_root, l->id, "pid", pid_path, sizeof(pid_path));
+	if (strlen(socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		log_error("network: %s: the path is too long for a socket", socket_path);
+		return -1;
+	}
+	unlink(socket_path);
+	pid_t helper = start_helper(pid, socket_path);
+	FILE *f = helper > 0 ? fopen(pid_path, "we") : NULL;
+	if (!f) {
+		log_error("network: slirp4netns: %s", strerror(errno));
+		if (helper > 0)
+			kill(helper, SIGKILL);
+		return -1;
+	}
+	fprintf(f, "%d\n", (int)helper);
+	fclose(f);
+	int err = api_call(socket_path, "{\"execute\": \"list_hostfwd\"}", helper);
+	for (int i = 0; !err && i < l->nports; i++) {
+		char request[256];
+		snprintf(request, sizeof(request),
+			 "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", \"host_addr\": \"0.0.0.0\", "
+			 "\"host_port\": %u, \"guest_port\": %u}}",
+			 l->ports[i].udp ? "udp" : "tcp", l->ports[i].host, l->ports[i].container);
+		err = api_call(socket_path, request, helper);
+	}
+	return err;
+}
+
+void usermode_detach(const char *state_root, const char *id)
+{
+	char socket_path[4200], pid_path[4200], comm[64] = "", proc[64];
+	helper_path(state_root, id, "sock", socket_path, sizeof(socket_path));
+	helper_path(state_root, id, "pid", pid_path, sizeof(pid_path));
+	FILE *f = fopen(pid_path, "re");
+	int helper = 0;
+	if (f && fscanf(f, "%d", &helper) == 1 && helper > 0) {
+		/* Only if that pid still is the helper: a recycled pid belongs to someone else. */
+		snprintf(proc, sizeof(proc), "/proc/%d/comm", helper);
+		FILE *c = fopen(proc, "re");
+		if (c && fgets(comm, sizeof(comm), c) && !strcmp(comm, "slirp4netns\n"))
+			kill(helper, SIGTERM);
+		if (c)
+			fclose(c);
+	}
+	if (f)
+		fclose(f);
+	unlink(pid_path);
+	unlink(socket_path);
+}
