@@ -170,6 +170,7 @@ bench: all fixtures
 	bash bench/install-peers.sh
 	bash bench/run.sh
 	bash bench/images.sh
+	bash bench/network.sh
 
 clean:
 	rm -rf build

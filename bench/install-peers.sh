@@ -4,6 +4,6 @@
 # measures with (hyperfine, jq to edit OCI bundles). Only what is missing.
 set -euo pipefail
 
-packages=(runc runsc hyperfine jq)
+packages=(runc runsc hyperfine jq wrk)
 
 exec bash "$(dirname "$0")/../scripts/apt-install.sh" install-peers "${packages[@]}"

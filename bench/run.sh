@@ -24,6 +24,8 @@ SPAWNS=${BENCH_SPAWNS:-200}     # fork+exec+wait of /bin/true per run
 REPEATS=${BENCH_REPEATS:-5}     # probe runs per runtime; the median is reported
 
 B=$repo/build/bench
+# shellcheck source=lib.sh
+source bench/lib.sh
 probe_dir=$repo/build/tests/guest
 id=airlock-bench-$$
 runc_state=$B/runc-state
@@ -73,27 +75,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# make_bundle DIR ROOT ARGS_JSON: a `runc spec` bundle running ARGS in ROOT
-# (read-only, no terminal).
-make_bundle() {
-    local dir=$1 root=$2 args=$3
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    (cd "$dir" && runc spec)
-    jq --arg root "$root" --argjson args "$args" \
-        '.root.path = $root | .root.readonly = true |
-         .process.args = $args | .process.terminal = false' \
-        "$dir/config.json" >"$dir/config.json.new"
-    mv "$dir/config.json.new" "$dir/config.json"
-}
-
-# Last non-empty stderr line, as the reason a runtime failed.
-reason() {
-    local r
-    r=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1 | cut -c1-100)
-    echo "${r:-no error output}"
-}
-
 # why_failed CMD-WORDS: runs the command once more on its own, for its exit
 # status and its own last stderr line (hyperfine's message says neither).
 why_failed() {
@@ -135,40 +116,36 @@ if [[ ! -x $AIRLOCK ]]; then
     status[airlock-exits]=${status[airlock]}
 fi
 
+# bundle_commands RUNTIME WORDS: each metric's command for an OCI runtime,
+# WORDS then the metric's bundle (made below) and a container id.
+bundle_commands() {
+    local b
+    for b in true getppid clock python spawn; do
+        declare -n cmd=${b}_cmd
+        cmd[$1]="$2 --bundle $B/runc-$b $id-$b"
+    done
+    unset -n cmd
+}
+
 if command -v runc >/dev/null; then
     make_bundle "$B/runc-true" "$B/rootfs" '["/bin/true"]'
     make_bundle "$B/runc-getppid" "$B/rootfs" "[\"/bin/getppid\", \"$CALLS\"]"
     make_bundle "$B/runc-clock" "$B/rootfs" "[\"/bin/clockbench\", \"$CLOCK_CALLS\"]"
     make_bundle "$B/runc-python" "$B/debian" '["/usr/bin/python3", "-c", "pass"]'
     make_bundle "$B/runc-spawn" "$B/rootfs" "[\"/bin/spawnbench\", \"$SPAWNS\", \"/bin/true\"]"
-    for b in true getppid clock python spawn; do
-        declare -n cmd=${b}_cmd
-        cmd[runc]="runc --root $runc_state run --bundle $B/runc-$b $id-$b"
-    done
-    unset -n cmd
+    bundle_commands runc "runc --root $runc_state run"
 else
     status[runc]="failed: runc not installed (bench/install-peers.sh)"
 fi
 
-# runsc: systrap is the default platform of current gVisor; older releases
-# (Debian 12's) only have ptrace. Use the first that runs.
 if command -v runsc >/dev/null; then
-    for platform in systrap ptrace; do
+    if platform=$(runsc_platform "--root $runsc_state --network=none" "$B/runc-true" "$id-true"); then
         flags="--root $runsc_state --network=none --platform=$platform"
-        # shellcheck disable=SC2086 # flags are words
-        if runsc $flags run --bundle "$B/runc-true" "$id-true" \
-            >/dev/null 2>"$B/runsc-probe.err"; then
-            label[runsc]="runsc ($platform)"
-            for b in true getppid clock python spawn; do
-                declare -n cmd=${b}_cmd
-                cmd[runsc]="runsc $flags run --bundle $B/runc-$b $id-$b"
-            done
-            unset -n cmd
-            unset 'status[runsc]'
-            break
-        fi
-        status[runsc]="failed: $platform: $(reason "$B/runsc-probe.err")"
-    done
+        label[runsc]="runsc ($platform)"
+        bundle_commands runsc "runsc $flags run"
+    else
+        status[runsc]="failed: $(reason "$B/runsc-probe.err")"
+    fi
 else
     status[runsc]="failed: runsc not installed (bench/install-peers.sh)"
 fi

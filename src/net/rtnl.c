@@ -53,19 +53,30 @@ static void nest_end(struct request *r, struct rtattr *nest)
 	nest->rta_len = (unsigned short)((r->buf + r->h->nlmsg_len) - (char *)nest);
 }
 
-static int transact(int rtnl, struct request *r)
+/* Sends the request and reads the kernel's first answer into reply; the answer's header, or NULL with errno set. */
+static struct nlmsghdr *exchange(int rtnl, struct request *r, char *reply, size_t size)
 {
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	if (sendto(rtnl, r->buf, r->h->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return -errno;
-	char reply[4096];
-	ssize_t n = recv(rtnl, reply, sizeof(reply), 0);
+		return NULL;
+	ssize_t n = recv(rtnl, reply, size, 0);
 	if (n < 0)
-		return -errno;
+		return NULL;
 	struct nlmsghdr *h = (struct nlmsghdr *)reply;
-	if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != NLMSG_ERROR)
-		return -EPROTO;
-	return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+	if (!NLMSG_OK(h, (size_t)n)) {
+		errno = EPROTO;
+		return NULL;
+	}
+	return h;
+}
+
+static int transact(int rtnl, struct request *r)
+{
+	char reply[4096];
+	struct nlmsghdr *h = exchange(rtnl, r, reply, sizeof(reply));
+	if (!h)
+		return -errno;
+	return h->nlmsg_type == NLMSG_ERROR ? ((struct nlmsgerr *)NLMSG_DATA(h))->error : -EPROTO;
 }
 
 int rtnl_open(int netns_fd)
@@ -142,16 +153,10 @@ static int link_index(int rtnl, const char *name)
 	struct request r;
 	link_request(&r, RTM_GETLINK, name);
 	r.h->nlmsg_flags = NLM_F_REQUEST;
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	if (sendto(rtnl, r.buf, r.h->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return -errno;
 	char reply[8192];
-	ssize_t n = recv(rtnl, reply, sizeof(reply), 0);
-	if (n < 0)
+	struct nlmsghdr *h = exchange(rtnl, &r, reply, sizeof(reply));
+	if (!h)
 		return -errno;
-	struct nlmsghdr *h = (struct nlmsghdr *)reply;
-	if (!NLMSG_OK(h, (size_t)n))
-		return -EPROTO;
 	if (h->nlmsg_type == NLMSG_ERROR)
 		return ((struct nlmsgerr *)NLMSG_DATA(h))->error ? ((struct nlmsgerr *)NLMSG_DATA(h))->error : -ENODEV;
 	return ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index;
