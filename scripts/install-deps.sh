@@ -14,7 +14,7 @@ packages=(
     libseccomp-dev libjson-c-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
     libssl-dev                    # SHA-256 of image blobs (libcrypto)
     libnftables-dev               # the default network's NAT and published ports
-    passt                         # --network pasta (user-mode networking, rootless)
+    slirp4netns                   # --network slirp4netns (user-mode networking, rootless runs)
     curl wrk                      # tests/integration/network.t and bench/network.sh fetch from published ports
     perl                          # prove runs the tests
     strace
@@ -23,6 +23,7 @@ packages=(
     containerd podman             # tests/integration/{containerd,podman}.t drive airlock as their runtime
     docker-registry skopeo        # tests/integration/registry.t: a registry on loopback, and what fills it
     mount util-linux              # mount, unshare, setpriv, flock, findmnt
+    acl                           # tests/integration/rootless.t lends its user /dev/kvm (setfacl)
 )
 
 exec bash "$(dirname "$0")/apt-install.sh" install-deps "${packages[@]}"

@@ -39,13 +39,16 @@ static bool made_by_run(const struct oci_state *st)
 
 int cli_containers(const struct cli_globals *gl, int argc, char **argv)
 {
-	static const struct option longs[] = {{"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};
-	bool all = false;
-	for (int c; (c = cli_next_option("ps", argc, argv, "+ah", longs)) != -1;) {
+	static const struct option longs[] = {{"all", no_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
+					      {"help", no_argument, NULL, 'h'}, {0}};
+	bool all = false, quiet = false;
+	for (int c; (c = cli_next_option("ps", argc, argv, "+aqh", longs)) != -1;) {
 		if (c == 'a') {
 			all = true;
+		} else if (c == 'q') {
+			quiet = true;
 		} else if (c == 'h') {
-			puts("Usage: airlock ps [-a]       (the containers airlock run made; -a: stopped ones too)\n"
+			puts("Usage: airlock ps [-a] [-q]  (the containers airlock run made; -a: stopped ones too; -q: ids only)\n"
 			     "       airlock ps ID [ARGS]  (the processes of a container, as runc lists them)");
 			return 0;
 		} else {
@@ -53,13 +56,16 @@ int cli_containers(const struct cli_globals *gl, int argc, char **argv)
 		}
 	}
 	DIR *d = opendir(gl->root);
-	printf("%-20s %-28s %-28s %-22s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS");
+	if (!quiet)
+		printf("%-20s %-28s %-28s %-22s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS");
 	for (struct dirent *e; d && (e = readdir(d));) {
 		struct oci_state st;
 		if (e->d_name[0] == '.' || oci_state_load(gl->root, e->d_name, &st))
 			continue;
 		enum oci_status status = oci_state_status(gl->root, &st);
-		if (made_by_run(&st) && (all || status != OCI_STOPPED)) {
+		if (made_by_run(&st) && (all || status != OCI_STOPPED) && quiet) {
+			puts(st.id);
+		} else if (made_by_run(&st) && (all || status != OCI_STOPPED)) {
 			char image[256], command[256];
 			annotation(&st, "airlock.image", image, sizeof(image));
 			annotation(&st, "airlock.command", command, sizeof(command));

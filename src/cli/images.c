@@ -19,7 +19,18 @@
 const char *cli_store_root(const struct cli_globals *gl)
 {
 	const char *env = getenv("AIRLOCK_STORE");
-	return gl->store ? gl->store : env && *env ? env : STORE_DEFAULT;
+	if (gl->store || (env && *env))
+		return gl->store ? gl->store : env;
+	if (geteuid() == 0)
+		return STORE_DEFAULT;
+	/* A user's own, as rootless podman's: $XDG_DATA_HOME/airlock, else ~/.local/share/airlock. */
+	static char own[4096];
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	if (data && *data)
+		snprintf(own, sizeof(own), "%s/airlock", data);
+	else
+		snprintf(own, sizeof(own), "%s/.local/share/airlock", home && *home ? home : "/tmp");
+	return own;
 }
 
 int cli_open_store(const struct cli_globals *gl, struct store *s)

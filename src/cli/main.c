@@ -2,10 +2,13 @@
 // airlock: run Linux programs in hardware-isolated microVMs.
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "image/store.h"
+#include "monitor/launch.h"
 #include "oci/state.h"
 #include "util/log.h"
 
@@ -63,8 +66,10 @@ static void usage(FILE *out)
 	      "  features  print what this runtime serves, as JSON\n"
 	      "\n"
 	      "Global options:\n"
-	      "  --root DIR            container state (default " OCI_DEFAULT_ROOT ")\n"
-	      "  --store DIR           image store (default $AIRLOCK_STORE, else " STORE_DEFAULT ")\n"
+	      "  --root DIR            container state (default " OCI_DEFAULT_ROOT ";\n"
+	      "                        not root: $XDG_RUNTIME_DIR/airlock)\n"
+	      "  --store DIR           image store (default $AIRLOCK_STORE, else " STORE_DEFAULT ";\n"
+	      "                        not root: ~/.local/share/airlock)\n"
 	      "  --log FILE            also write errors to FILE\n"
 	      "  --log-format FORMAT   text or json, for --log\n"
 	      "  --systemd-cgroup      cgroupsPath is slice:prefix:name\n"
@@ -136,6 +141,16 @@ static bool names_a_container(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cli_globals gl = {.root = OCI_DEFAULT_ROOT};
+	char own_root[4096];
+	if (geteuid() != 0) { /* a user's state, as rootless runc's: $XDG_RUNTIME_DIR/airlock */
+		const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+		if (runtime_dir && *runtime_dir)
+			snprintf(own_root, sizeof(own_root), "%s/airlock", runtime_dir);
+		else
+			snprintf(own_root, sizeof(own_root), "/tmp/airlock-%u", (unsigned)geteuid());
+		gl.root = own_root;
+	}
+	launch_raise_fd_limit(); /* where it cannot be, launching says so */
 	int at = parse_globals(argc, argv, &gl);
 	if (at < 0)
 		return EXIT_AIRLOCK_FAILED;

@@ -20,6 +20,7 @@
 #include "image/store.h"
 #include "monitor/launch.h"
 #include "util/log.h"
+#include "util/tree.h"
 
 static void usage(FILE *out)
 {
@@ -338,8 +339,7 @@ int cli_run(const struct cli_globals *gl, int argc, char **argv)
 		iso.layer = rq.image && iso.detach ? work : NULL;
 		snprintf(containers, sizeof(containers), "%s/containers", cli_store_root(gl));
 		iso.containers_dir = containers;
-		if (iso.detach && ((mkdir(cli_store_root(gl), 0700) < 0 && errno != EEXIST) ||
-				   (mkdir(containers, 0700) < 0 && errno != EEXIST))) {
+		if (iso.detach && tree_make_dirs(containers) < 0) {
 			log_error("run: %s: %s", containers, strerror(errno));
 			return EXIT_AIRLOCK_FAILED;
 		}

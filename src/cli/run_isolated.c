@@ -142,11 +142,18 @@ static json_object *mounts(const struct isolation *iso)
 	json_object *a = json_object_new_array();
 	json_object_array_add(a, mount_entry("/proc", "proc", "proc", ""));
 	json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k"));
-	json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));
+	/* Rootless, gid 5 (tty) is not mapped: the pty keeps the caller's group, as under rootless runc. */
+	json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts",
+					     iso->rootless ? "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620"
+							   : "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));
 	json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));
 	json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));
-	json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
-	json_object_array_add(a, mount_entry("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
+	if (iso->rootless && iso->network == NETWORK_MODE_HOST) /* a sysfs mount needs a network namespace of our own */
+		json_object_array_add(a, mount_entry("/sys", "bind", "/sys", "rbind,nosuid,noexec,nodev,ro"));
+	else
+		json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
+	if (!iso->rootless) /* a cgroup mount needs a cgroup of the container's own */
+		json_object_array_add(a, mount_entry("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro"));
 	for (int i = 0; i < iso->nvolumes; i++) { /* checked by check_volumes */
 		char source[4096], destination[4096], mode[8] = "rw";
 		sscanf(iso->volumes[i], "%4095[^:]:%4095[^:]:%7s", source, destination, mode);
@@ -182,6 +189,17 @@ static int check_volumes(const struct isolation *iso)
 	return 0;
 }
 
+/* [{containerID 0, hostID id, size 1}] */
+static json_object *id_mapping(unsigned id)
+{
+	json_object *a = json_object_new_array(), *m = json_object_new_object();
+	json_object_object_add(m, "containerID", json_object_new_int(0));
+	json_object_object_add(m, "hostID", json_object_new_int64(id));
+	json_object_object_add(m, "size", json_object_new_int(1));
+	json_object_array_add(a, m);
+	return a;
+}
+
 static json_object *config(const struct isolation *iso, const char *root, char **argv, char **env, const char *cwd,
 			   uid_t uid, gid_t gid)
 {
@@ -206,6 +224,13 @@ static json_object *config(const struct isolation *iso, const char *root, char *
 		json_object *n = json_object_new_object();
 		json_object_object_add(n, "type", json_object_new_string(types[i]));
 		json_object_array_add(ns, n);
+	}
+	if (iso->rootless) { /* the caller is the container's root, and nobody else exists there */
+		json_object *n = json_object_new_object();
+		json_object_object_add(n, "type", json_object_new_string("user"));
+		json_object_array_add(ns, n);
+		json_object_object_add(linux_, "uidMappings", id_mapping(geteuid()));
+		json_object_object_add(linux_, "gidMappings", id_mapping(getegid()));
 	}
 	json_object_object_add(linux_, "namespaces", ns);
 	if (iso->memory > 0 || iso->cpu_quota > 0 || iso->pids > 0) {
@@ -326,6 +351,11 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 {
 	if (check_volumes(iso) < 0)
 		return EXIT_AIRLOCK_FAILED;
+	if (iso->rootless && (uid || gid)) {
+		log_error("run: -u %u:%u: without root, only the container's root (the caller) exists", (unsigned)uid,
+			  (unsigned)gid);
+		return EXIT_AIRLOCK_FAILED;
+	}
 	char bundle[4096], path[4200], id[32];
 	unsigned char random[6];
 	if (getrandom(random, sizeof(random), 0) != sizeof(random))
@@ -382,8 +412,20 @@ int run_isolated(const struct cli_globals *gl, const struct isolation *iso, cons
 
 int isolation_settle(struct isolation *iso)
 {
-	if (iso->nports && !iso->network_given)
-		iso->network = NETWORK_MODE_DEFAULT; /* as docker: publishing means a network of the container's own */
+	/* Without root, chroot and the namespaces need a user namespace: every run is then an OCI one. */
+	iso->rootless = geteuid() != 0;
+	if (iso->nports && !iso->network_given) /* as docker: publishing means a network of the container's own */
+		iso->network = iso->rootless ? NETWORK_MODE_SLIRP : NETWORK_MODE_DEFAULT;
+	if (iso->rootless && iso->network == NETWORK_MODE_DEFAULT) {
+		log_error("run: --network default needs root (its bridge and NAT are the host's); use --network slirp4netns");
+		return -1;
+	}
+	if (iso->rootless && (iso->memory > 0 || iso->cpu_quota > 0 || iso->pids > 0)) {
+		log_error("run: --memory, --cpus and --pids-limit need root (a cgroup of the container's own)");
+		return -1;
+	}
+	if (iso->rootless)
+		iso->wanted = true;
 	if (iso->nports && iso->network != NETWORK_MODE_DEFAULT && iso->network != NETWORK_MODE_SLIRP) {
 		log_error("run: -p publishes ports on the default or slirp4netns network, not with --network %s",
 			  iso->network == NETWORK_MODE_HOST ? "host" : "none");

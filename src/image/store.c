@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/tree.h"
+
 static int make_dir(const char *root, const char *sub)
 {
 	char path[PATH_MAX + 32];
@@ -24,7 +26,9 @@ int store_open(struct store *s, const char *root)
 {
 	if (snprintf(s->root, sizeof(s->root), "%s", root) >= (int)sizeof(s->root))
 		return -ENAMETOOLONG;
-	static const char *const dirs[] = {"", "/blobs", "/blobs/sha256", "/rootfs", "/tmp"};
+	if (tree_make_dirs(root) < 0) /* a user's ~/.local/share may not be there yet */
+		return -errno;
+	static const char *const dirs[] = {"/blobs", "/blobs/sha256", "/rootfs", "/tmp"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		int err = make_dir(root, dirs[i]);
 		if (err)

@@ -153,7 +153,9 @@ int jail_drop(const struct jail *j, int monitor_fds)
 		log_error("capability bounding set: %s", strerror(-err));
 		return -1;
 	}
-	if (setgroups(j->ngroups, j->groups) < 0 || setresgid(j->gid, j->gid, j->gid) < 0 ||
+	/* A rootless user namespace denies setgroups (userns.c): no groups asked for is then what it has. */
+	bool groups_denied = !j->ngroups && userns_is_child() && setgroups(0, NULL) < 0 && errno == EPERM;
+	if ((!groups_denied && setgroups(j->ngroups, j->groups) < 0) || setresgid(j->gid, j->gid, j->gid) < 0 ||
 	    setresuid(j->uid, j->uid, j->uid) < 0) {
 		log_error("user %u:%u: %s", (unsigned)j->uid, (unsigned)j->gid, strerror(errno));
 		return -1;

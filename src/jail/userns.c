@@ -80,12 +80,33 @@ static int write_map(pid_t pid, const char *file, const struct id_map *maps, siz
 	return 0;
 }
 
+/*
+ * Without CAP_SETGID outside (a rootless run), the kernel takes a gid_map
+ * only once setgroups is denied in the namespace: otherwise the container
+ * could drop a supplementary group its user was kept out with.
+ */
+static int setgroups_denied(pid_t pid)
+{
+	if (geteuid() == 0)
+		return 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err = fd < 0 || write(fd, "deny", 4) != 4 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		log_error("user namespace: denying setgroups: %s", strerror(err));
+	return err ? -1 : 0;
+}
+
 int userns_map(pid_t pid, const struct id_maps *maps, int sync)
 {
 	char byte;
 	if (read(sync, &byte, 1) != 1)
 		return -1; /* it failed before, and said why */
-	if (write_map(pid, "uid_map", maps->uid, maps->nuid) < 0 || write_map(pid, "gid_map", maps->gid, maps->ngid) < 0)
+	if (write_map(pid, "uid_map", maps->uid, maps->nuid) < 0 || setgroups_denied(pid) < 0 ||
+	    write_map(pid, "gid_map", maps->gid, maps->ngid) < 0)
 		return -1;
 	return write(sync, &byte, 1) == 1 ? 0 : -1;
 }

@@ -40,7 +40,7 @@
 /* Room for the monitor's own descriptors above the guest's range (vCPUs included). */
 #define MONITOR_FDS (MAX_VCPUS + 64)
 
-static int prepare_descriptors(void)
+int launch_raise_fd_limit(void)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -52,6 +52,13 @@ static int prepare_descriptors(void)
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			return -errno;
 	}
+	return 0;
+}
+
+static int prepare_descriptors(void)
+{
+	if (launch_raise_fd_limit() < 0)
+		return -EMFILE; /* the hard limit leaves no room above the guest's range */
 	/* The guest starts with stdin, stdout and stderr only, as under runc. */
 	close_range(3, GUEST_FD_LIMIT - 1, 0);
 	return 0;

@@ -38,4 +38,11 @@ struct launch_options {
 /* Runs the program and returns the status airlock should exit with. */
 int launch_run(const struct launch_options *opts);
 
+/*
+ * The monitor keeps its descriptors above the guest's range: a soft
+ * RLIMIT_NOFILE of 1024 (a user session's usual) is raised within the hard
+ * limit, early, before anything is moved up there. 0 or -errno.
+ */
+int launch_raise_fd_limit(void);
+
 #endif

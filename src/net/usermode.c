@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/tree.h"
 
 static void helper_path(const char *state_root, const char *id, const char *suffix, char *out, size_t size)
 {
@@ -92,6 +93,12 @@ int usermode_attach(const char *state_root, const struct lease *l, pid_t pid)
 		return -1;
 	}
 	unlink(socket_path);
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/network", state_root);
+	if (tree_make_dirs(dir) < 0) {
+		log_error("network: %s: %s", dir, strerror(errno));
+		return -1;
+	}
 	pid_t helper = start_helper(pid, socket_path);
 	FILE *f = helper > 0 ? fopen(pid_path, "we") : NULL;
 	if (!f) {

@@ -131,3 +131,16 @@ int tree_copy(int from, int to)
 	closedir(d);
 	return err;
 }
+
+int tree_make_dirs(const char *path)
+{
+	int top = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = top < 0 ? -1 : tree_open_dirs(top, path[0] == '/' ? path + 1 : path);
+	int err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (top >= 0)
+		close(top);
+	errno = err;
+	return err ? -1 : 0;
+}

@@ -20,7 +20,7 @@ disk_tmpdir W
 export AIRLOCK_STORE=$W/store
 STATE=$W/state
 A=("$AIRLOCK" --root "$STATE")
-trap '"${A[@]}" rm -f web echo web2 slirpweb >/dev/null 2>&1; rm -rf "${_tap_cleanup[@]}"' EXIT
+trap '"${A[@]}" rm -f web echo web2 slirpweb >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
 # fetch URL: its body, retried while the server starts (10 s).
@@ -76,7 +76,7 @@ is "$(nft list map ip airlock publish 2>&1 | grep -c "tcp . $hport : $web_ip . 8
 out=$("${A[@]}" run -d --name web2 -p "$hport:80" --rootfs "$B" sleep 100 2>&1) && st=0 || st=$?
 is "$st:$out" "125:airlock: network: port $hport/tcp is already published by container web" \
     "a port already published is refused, with the container holding it"
-is "$("${A[@]}" ps -a -q 2>/dev/null; ls "$STATE/network" | grep -vc '^\.' )" "1" "... and that container is not left behind"
+is "$("${A[@]}" ps -a -q 2>&1 | tr "\n" " "):$(ls "$STATE/network" | grep -vc '^\.')" "web :1" "... and that container is not left behind"
 
 busy=$(free_port)
 python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$busy" &
