@@ -17,6 +17,7 @@
 #include "net/network.h"
 #include "oci/container.h"
 #include "util/log.h"
+#include "vm/kvm.h"
 #include "util/tree.h"
 
 /* docker's sizes: a number with an optional b, k, m or g (powers of 1024). */
@@ -424,8 +425,15 @@ int isolation_settle(struct isolation *iso)
 		log_error("run: --memory, --cpus and --pids-limit need root (a cgroup of the container's own)");
 		return -1;
 	}
-	if (iso->rootless)
+	if (iso->rootless) {
+		/* Said first and plainly: the user namespace set up before it would fail in less clear ways. */
+		int err = kvm_check_access();
+		if (err) {
+			log_error("/dev/kvm: %s (without root, the user needs read and write access to it)", strerror(-err));
+			return -1;
+		}
 		iso->wanted = true;
+	}
 	if (iso->nports && iso->network != NETWORK_MODE_DEFAULT && iso->network != NETWORK_MODE_SLIRP) {
 		log_error("run: -p publishes ports on the default or slirp4netns network, not with --network %s",
 			  iso->network == NETWORK_MODE_HOST ? "host" : "none");

@@ -168,8 +168,12 @@ struct guest_iovec {
 	uint64_t base, len;
 };
 
-/* readv/writev: every segment translated; the transfer stops at the first fault. */
-static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access access)
+/*
+ * readv/writev and their positioned kin: every segment translated; the
+ * transfer stops at the first fault. offset -1: the file position; flags:
+ * preadv2's RWF_*, passed on.
+ */
+static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access access, off_t offset, int flags)
 {
 	int fd = (int)a[0];
 	int count = (int)a[2];
@@ -202,19 +206,53 @@ static long vector_io(struct guest *g, const uint64_t *a, enum gmem_access acces
 	struct jobctl_saved saved;
 	long r;
 	jobctl_enter(g, access == GMEM_WRITE ? SIGTTIN : SIGTTOU, &saved);
-	r = access == GMEM_WRITE ? host_result(readv(fd, iov, n)) : write_result(writev(fd, iov, n));
+	r = access == GMEM_WRITE ? host_result(preadv2(fd, iov, n, offset, flags))
+				 : write_result(pwritev2(fd, iov, n, offset, flags));
 	jobctl_leave(&saved);
 	return r;
 }
 
 long sys_readv(struct guest *g, const uint64_t *a)
 {
-	return vector_io(g, a, GMEM_WRITE);
+	return vector_io(g, a, GMEM_WRITE, -1, 0);
 }
 
 long sys_writev(struct guest *g, const uint64_t *a)
 {
-	return vector_io(g, a, GMEM_READ);
+	return vector_io(g, a, GMEM_READ, -1, 0);
+}
+
+/* preadv and pwritev: a[3] is the offset (a[4], its high half, is for 32-bit callers and unused here). */
+long sys_preadv(struct guest *g, const uint64_t *a)
+{
+	return (int64_t)a[3] < 0 ? -EINVAL : vector_io(g, a, GMEM_WRITE, (off_t)a[3], 0);
+}
+
+long sys_pwritev(struct guest *g, const uint64_t *a)
+{
+	return (int64_t)a[3] < 0 ? -EINVAL : vector_io(g, a, GMEM_READ, (off_t)a[3], 0);
+}
+
+/* The *2 forms: offset -1 is the file position; a[5] the RWF_* flags, of which Linux's are passed on. */
+#define RWF_KNOWN (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)
+
+static long vector_io2(struct guest *g, const uint64_t *a, enum gmem_access access)
+{
+	if ((int64_t)a[3] < -1)
+		return -EINVAL;
+	if (a[5] & ~(uint64_t)RWF_KNOWN)
+		return -EOPNOTSUPP;
+	return vector_io(g, a, access, (off_t)a[3], (int)a[5]);
+}
+
+long sys_preadv2(struct guest *g, const uint64_t *a)
+{
+	return vector_io2(g, a, GMEM_WRITE);
+}
+
+long sys_pwritev2(struct guest *g, const uint64_t *a)
+{
+	return vector_io2(g, a, GMEM_READ);
 }
 
 long sys_lseek(struct guest *g, const uint64_t *a)

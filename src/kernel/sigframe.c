@@ -193,7 +193,9 @@ int sigframe_pop(struct thread *t)
 	if (gmem_copy_in(&t->g->mm, &frame, ctx->rsp - 8, sizeof(frame)))
 		return -EFAULT;
 	const struct guest_sigcontext *sc = &frame.uc.mcontext;
-	if (restore_fpu(t, sc->fpstate))
+	/* Linux loads the frame's cs (RPL forced to 3) and the return faults unless it names the 64-bit
+	 * user code segment: SIGSEGV. (Its 32-bit one would switch to compat mode, which is not served.) */
+	if ((sc->cs | 3) != SEL_USER_CS || restore_fpu(t, sc->fpstate))
 		return -EFAULT;
 	*ctx = (struct kvm_regs){
 		.r8 = sc->r8, .r9 = sc->r9, .r10 = sc->r10, .r11 = sc->r11,

@@ -29,6 +29,15 @@ extern const char *const syscall_names[SYSCALL_COUNT];
  */
 bool syscall_off_vcpu_ok(uint64_t nr, const uint64_t *args);
 
+/*
+ * The call number in RAX as Linux reads it: the low 32 bits, sign-extended
+ * (entry_64.S's movslq), so 0x8000000000000000 is read(2) and -1 no call.
+ */
+static inline uint64_t syscall_number(uint64_t rax)
+{
+	return (uint64_t)(int64_t)(int32_t)rax;
+}
+
 /* Serves one system call; returns the value for RAX. */
 long syscall_dispatch(struct guest *g, uint64_t nr, const uint64_t *args);
 

@@ -135,7 +135,7 @@ static void serve_request(struct server *s)
 {
 	struct gate_box *box = s->box;
 	struct thread *t = s->thread;
-	uint64_t nr = atomic_load(&box->nr);
+	uint64_t nr = syscall_number(atomic_load(&box->nr));
 	uint64_t args[6];
 	for (int i = 0; i < 6; i++)
 		args[i] = atomic_load(&box->args[i]);

@@ -105,8 +105,9 @@ static bool signal_due_before_call(struct thread *t, uint64_t nr)
  * server already answered it, then returns to ring 3 through any signal
  * handlers that are due.
  */
-static void serve_call(struct thread *t, uint64_t nr, bool answered, long result)
+static void serve_call(struct thread *t, uint64_t rax, bool answered, long result)
 {
+	uint64_t nr = syscall_number(rax);
 	const uint64_t args[6] = {t->ctx.rdi, t->ctx.rsi, t->ctx.rdx, t->ctx.r10, t->ctx.r8, t->ctx.r9};
 	t->retried_fault = t->retried_rip = 0;
 	if (!answered && signal_due_before_call(t, nr)) {

@@ -14,10 +14,24 @@
 
 static int preopened = -1;
 
-static int open_device(void)
+static const char *device_path(void)
 {
 	const char *path = getenv("AIRLOCK_KVM_DEVICE");
-	return fd_move_to_monitor(open(path && *path ? path : "/dev/kvm", O_RDWR | O_CLOEXEC));
+	return path && *path ? path : "/dev/kvm";
+}
+
+static int open_device(void)
+{
+	return fd_move_to_monitor(open(device_path(), O_RDWR | O_CLOEXEC));
+}
+
+int kvm_check_access(void)
+{
+	int fd = open(device_path(), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 void kvm_preopen(void)

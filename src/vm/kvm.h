@@ -31,6 +31,8 @@ struct vcpu {
  * Failures are left for kvm_vm_create to report.
  */
 void kvm_preopen(void);
+/* Whether this process may open the KVM device: 0 or -errno (nothing kept open). */
+int kvm_check_access(void);
 int kvm_vm_create(struct vm *vm, const char **why);
 void kvm_vm_destroy(struct vm *vm);
 /* In a forked monitor: a VM of its own, from the inherited /dev/kvm descriptor (no memslots yet). */

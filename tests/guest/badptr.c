@@ -64,6 +64,16 @@ static long fd_writev(int fd)
 	struct iovec iov = {good, 10};
 	return syscall(SYS_writev, fd, &iov, 1);
 }
+static long fd_preadv(int fd)
+{
+	struct iovec iov = {good, 10};
+	return syscall(SYS_preadv, fd, &iov, 1, 0, 0);
+}
+static long fd_pwritev2(int fd)
+{
+	struct iovec iov = {good, 10};
+	return syscall(SYS_pwritev2, fd, &iov, 1, -1, 0, 0);
+}
 static long fd_pread(int fd) { return syscall(SYS_pread64, fd, good, 10, 0); }
 static long fd_pwrite(int fd) { return syscall(SYS_pwrite64, fd, good, 10, 0); }
 static long fd_fstat(int fd)
@@ -198,6 +208,22 @@ static void test_vectored(void)
 	T("writev", "iovcnt -1", syscall(SYS_writev, out_fd, two, (long)-1));
 	T("writev", "iovcnt 1025", syscall(SYS_writev, out_fd, two, 1025));
 	T("writev", "good", syscall(SYS_writev, out_fd, two, 2));
+
+	/* The positioned forms share the iovec checks; their own: the offset and preadv2's flags. */
+	T("preadv", "iov kernel", syscall(SYS_preadv, data_fd, KERNEL, 1, 0, 0));
+	T("preadv", "iov_len SIZE_MAX", syscall(SYS_preadv, data_fd, &max_len, 1, 0, 0));
+	T("preadv", "offset -1", syscall(SYS_preadv, data_fd, two, 2, -1L, 0));
+	T("preadv", "good at 3", syscall(SYS_preadv, data_fd, two, 2, 3, 0));
+	T("preadv", "pipe (no position)", syscall(SYS_preadv, pipe_r, two, 2, 0, 0));
+	bad_fds("preadv", fd_preadv);
+	T("pwritev", "base NULL", syscall(SYS_pwritev, out_fd, &null_base, 1, 0, 0));
+	T("pwritev", "offset LONG_MIN", syscall(SYS_pwritev, out_fd, two, 2, LONG_MIN, 0));
+	T("preadv2", "offset -2", syscall(SYS_preadv2, data_fd, two, 2, -2L, 0, 0));
+	T("preadv2", "offset -1 (the position)", syscall(SYS_preadv2, data_fd, two, 2, -1L, 0, 0));
+	T("preadv2", "flags 0x80000000", syscall(SYS_preadv2, data_fd, two, 2, 0, 0, 0x80000000L));
+	T("pwritev2", "iov 0x1", syscall(SYS_pwritev2, out_fd, UNMAPPED, 1, -1L, 0, 0));
+	T("pwritev2", "good, RWF_DSYNC", syscall(SYS_pwritev2, out_fd, two, 2, 0, 0, 2L));
+	bad_fds("pwritev2", fd_pwritev2);
 	bad_fds("writev", fd_writev);
 }
 
