@@ -8,6 +8,10 @@ CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-miss
 	-Isrc -I$(BUILD)/gen -MMD -MP
 CFLAGS ?= -O2 -g
 SANITIZE ?=
+# FUZZ=1: objects instrumented for libFuzzer (clang), for `make fuzz`.
+ifneq ($(FUZZ),)
+CFLAGS += -fsanitize=fuzzer-no-link
+endif
 ifneq ($(SANITIZE),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -36,7 +40,7 @@ GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=$(BUILD)/tests/guest/%) \
 	$(MUSL_PROBES:%=$(BUILD)/tests/guest/%-musl)
 UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
 
-.PHONY: all deps demo check check-clang check-plain check-asan unit bench fixtures clean
+.PHONY: all deps demo check check-clang check-plain check-asan fuzz unit bench fixtures clean
 all: $(BUILD)/airlock
 
 $(BUILD)/airlock: $(OBJS)
@@ -152,7 +156,21 @@ PROVE = prove --exec 'perl $(abspath tests/lib/run-test)' -r tests/
 
 # The test command (README, .ci/run): both builds, every test, through prove,
 # after checking that clang builds warning-free too.
-check: check-clang check-plain check-asan
+check: check-clang check-plain check-asan fuzz
+
+# The system-call layer under libFuzzer (tests/fuzz/syscalls.c), FUZZ_SECONDS
+# long; the corpus grows in build/fuzz/corpus, a crash is left there as
+# build/fuzz/crash-* and fails the target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang SANITIZE=1 FUZZ=1 build/fuzz/fuzz-syscalls
+	mkdir -p build/fuzz/corpus
+	cd build/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz-syscalls -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=$(abspath build/fuzz)/ $(abspath build/fuzz/corpus)
+
+$(BUILD)/fuzz-syscalls: tests/fuzz/syscalls.c $(LIB_OBJS)
+	@echo "  FUZZ $@"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 check-clang:
 	$(MAKE) BUILD=build/clang CC=clang all

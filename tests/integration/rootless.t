@@ -49,8 +49,8 @@ out=$(as_user "$AIRLOCK" run --rootfs "$R" -- sh -c 'touch /etc/x 2>&1 | sed "s/
 is "$out" "Permission denied" "the container's root cannot write the host root's files"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
-as_user "$AIRLOCK" run -d --name web -p "$port:80" -v "$H/volume:/www:ro" --rootfs "$R" \
-    httpd -f -p 80 -h /www >/dev/null 2>"$H/web.err" || diag_file "$H/web.err" 5
+as_user "$AIRLOCK" run -d --name web -p "$port:80" -v "$H/volume:/data:ro" --rootfs "$R" \
+    httpd -f -p 80 -h /data >/dev/null 2>"$H/web.err" || diag_file "$H/web.err" 5
 got=
 for _ in $(seq 100); do got=$(curl -sf -m 5 "http://127.0.0.1:$port/index.html") && break; sleep 0.1; done
 is "$got" "served without root" "-p without root: slirp4netns publishes the port, curl on the host gets the page"
