@@ -14,6 +14,7 @@
 // temporary directory.
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +25,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel/fdlimits.h"
 #include "kernel/guest.h"
 #include "kernel/procfs.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
-#include "kernel/fdlimits.h"
+#include "monitor/launch.h"
 #include "vm/gmem.h"
 #include "vm/layout.h"
 
@@ -53,7 +55,7 @@ static const int calls[] = {
 };
 
 static struct guest *g;
-static int pool[12], npool, first_free_fd;
+static int pool[12], npool, first_free_fd, null_fd, report_fd;
 
 static void put_in_pool(int fd)
 {
@@ -86,9 +88,20 @@ static void setup(void)
 	thread_adopt(t);
 	thread_register(g, t);
 	procfs_init(g);
-	/* What the calls write to descriptors 0 and 1 goes nowhere; 2 stays the fuzzer's report. */
-	int null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+	signal(SIGPIPE, SIG_IGN); /* as in the monitor: a write to a closed pipe is EPIPE, and a guest SIGPIPE */
+	/*
+	 * Descriptors 0, 1 and 2 are /dev/null while a call runs: a call on
+	 * them (truncating, closing, making non-blocking) must not reach the
+	 * fuzzer's report, which is put back on 2 after each call from a copy
+	 * above the guest's range. A crash inside a call therefore prints
+	 * nothing; its input is saved all the same, and rerunning the harness
+	 * on it prints the report.
+	 */
+	launch_raise_fd_limit();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	null_fd = fcntl(null, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+	report_fd = fcntl(2, F_DUPFD_CLOEXEC, GUEST_FD_LIMIT);
+	if (null < 0 || null_fd < 0 || report_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0)
 		abort();
 	close(null);
 	int fds[2];
@@ -162,7 +175,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The rest of the input is guest memory (the ppoll timeout above stays). */
 	size_t fill = size - HEADER < MEM_SIZE - sizeof(struct timespec) ? size - HEADER : MEM_SIZE - sizeof(struct timespec);
 	gmem_copy_out(&g->mm, MEM + sizeof(struct timespec), data + HEADER, fill);
+	dup2(null_fd, 2);
 	syscall_dispatch(g, (uint64_t)nr, a);
+	dup2(null_fd, 0);
+	dup2(null_fd, 1);
+	dup2(report_fd, 2);
 	/* Inputs do not add up: the descriptors the call made are closed, guest memory is writable again. */
 	close_range((unsigned)first_free_fd, POOL_BASE - 1, 0);
 	close_range((unsigned)(POOL_BASE + npool), GUEST_FD_LIMIT - 1, 0);
