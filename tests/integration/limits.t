@@ -27,21 +27,24 @@ cgroup_file() {
 }
 
 # --- a fork bomb ---------------------------------------------------------------
-"${A[@]}" run -d --name bomb --pids-limit 64 --rootfs "$R" sh -c 'b() { b | b & }; b; sleep 1000' >/dev/null 2>&1
+# airlock counts guest tasks against the limit itself (a fork past it fails
+# with EAGAIN, as in a pids cgroup), so the host's pids.max, which leaves
+# each task room for its monitor's threads, is never reached.
+"${A[@]}" run -d --name bomb --pids-limit 64 --rootfs "$R" sh -c 'b() { b | b & }; b; sleep 1000' bomb-$$ >/dev/null 2>&1
 sleep 3
-events=$(cgroup_file bomb pids.events)
 current=$(cat "$(cgroup_file bomb pids.current)" 2>/dev/null || echo none)
 max=$(cat "$(cgroup_file bomb pids.max)" 2>/dev/null || echo none)
-if [[ -n $events && $(awk '/^max/ {print $2}' "$events") -gt 0 && $current =~ ^[0-9]+$ && $current -le $max ]]; then
-    ok "a fork bomb under --pids-limit 64 hits the limit and stays under it ($current of $max host tasks)"
+refused=$("${A[@]}" logs bomb 2>&1 | grep -c "can't fork" || true)
+if [[ $refused -gt 0 && $current =~ ^[0-9]+$ && $current -le $max ]]; then
+    ok "a fork bomb under --pids-limit 64: forks fail past the limit ($refused refused; $current of $max host tasks)"
 else
-    not_ok "a fork bomb under --pids-limit 64 hits the limit and stays under it"
-    diag "events=$events current=$current max=$max"
+    not_ok "a fork bomb under --pids-limit 64: forks fail past the limit"
+    diag "refused=$refused current=$current max=$max"
 fi
 is "$(timeout -k 5 60 "$AIRLOCK" run --rootfs "$R" -- echo still fine 2>&1)" "still fine" "meanwhile another container starts and runs"
-"${A[@]}" stop -t 1 bomb >/dev/null 2>&1
-"${A[@]}" rm -f bomb >/dev/null 2>&1
-no_leftovers "b() { b | b" "stop ends every process of the bomb"
+"${A[@]}" stop -t 1 bomb >/dev/null 2>&1 || true
+"${A[@]}" rm -f bomb >/dev/null 2>&1 || true
+no_leftovers "bomb-$$" "stop ends every process of the bomb"
 
 # --- memory ----------------------------------------------------------------------
 out=$(timeout -k 5 120 "${A[@]}" run --memory 64m --rootfs "$D" python3 -c 'x = bytearray(400 << 20); print("survived")' 2>&1) && st=0 || st=$?
@@ -71,7 +74,7 @@ stat=$(cgroup_file spin cpu.stat)
 throttled=$(awk '/^nr_throttled/ {print $2}' "$stat" 2>/dev/null)
 [[ ${throttled:-0} -gt 0 ]] && ok "--cpus 0.1: a busy loop is throttled by the kernel ($throttled periods)" ||
     { not_ok "--cpus 0.1: a busy loop is throttled by the kernel"; diag "cpu.stat: $stat: $(cat "$stat" 2>&1)"; }
-"${A[@]}" rm -f spin >/dev/null 2>&1
+"${A[@]}" rm -f spin >/dev/null 2>&1 || true
 
 # --- a thousand hostile containers at once ---------------------------------------
 N=${AIRLOCK_TEST_CROWD:-1000}
@@ -80,7 +83,7 @@ for i in $(seq "$N"); do
     timeout -k 10 600 "$AIRLOCK" run --rootfs "$R" -- /probe/hostile layout crowd-$$ >"$W/crowd/$i" 2>&1 &
 done
 wait
-survived=$(grep -lx survived "$W"/crowd/* | wc -l)
+survived=$(grep -lx survived "$W"/crowd/* | wc -l || true)
 is "$survived" "$N" "$N hostile guests at once (each writing above user space from 7 children): every monitor survives"
 is "$(timeout -k 5 60 "$AIRLOCK" run --rootfs "$R" -- echo still fine 2>&1)" "still fine" "... and the host still runs containers"
 no_leftovers "crowd-$$" "... and nothing of them is left"
