@@ -115,6 +115,13 @@ typedef long (*syscall_fn)(struct guest *g, const uint64_t *a);
 struct utsname;
 void guest_uname(const struct guest *g, struct utsname *u);
 
+/*
+ * A guest with no VM or memory yet, and its first thread, adopted by the
+ * calling host thread: locks ready, every signal's disposition the default.
+ * NULL when out of memory.
+ */
+struct guest *guest_new(void);
+
 /* Ends the whole guest process with an exit code (the CLI reports it). */
 _Noreturn void guest_exit(struct guest *g, int status);
 /* Ends it by signal sig: the first process with status 128 + sig, a child by the signal itself. */

@@ -441,6 +441,27 @@ _Noreturn void guest_die(struct guest *g, int sig)
 	_exit(128 + sig);
 }
 
+struct guest *guest_new(void)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	struct thread *t = calloc(1, sizeof(*t));
+	if (!g || !t) {
+		free(g);
+		free(t);
+		return NULL;
+	}
+	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_mutex_init(&g->world_lock, NULL);
+	pthread_cond_init(&g->world_cond, NULL);
+	for (int sig = 1; sig <= GUEST_NSIG; sig++)
+		g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
+	*t = (struct thread){.g = g, .vcpu = {.fd = -1}, .altstack = {.ss_flags = SS_DISABLE}};
+	thread_adopt(t);
+	thread_register(g, t);
+	return g;
+}
+
 _Noreturn void guest_exit(struct guest *g, int status)
 {
 	fork_release_vfork_parent();

@@ -395,25 +395,16 @@ int launch_run(const struct launch_options *opts)
 		log_error("pid namespace: %s", strerror(-err));
 		return EXIT_AIRLOCK_FAILED;
 	}
-	struct guest *g = calloc(1, sizeof(*g));
-	struct thread *t = calloc(1, sizeof(*t));
-	if (!g || !t) {
+	struct guest *g = guest_new();
+	if (!g) {
 		log_error("out of memory");
 		return EXIT_AIRLOCK_FAILED;
 	}
-	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
+	struct thread *t = g->threads;
 	snprintf(g->hostname, sizeof(g->hostname), "%s", opts->hostname ? opts->hostname : GUEST_DEFAULT_HOSTNAME);
 	g->first_process = true;
 	g->filter = opts->filter;
 	g->own_pid_namespace = own_pids;
-	pthread_mutex_init(&g->lock, NULL);
-	pthread_mutex_init(&g->world_lock, NULL);
-	pthread_cond_init(&g->world_cond, NULL);
-	for (int sig = 1; sig <= GUEST_NSIG; sig++)
-		g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
-	*t = (struct thread){.g = g, .vcpu = {.fd = -1}, .altstack = {.ss_flags = SS_DISABLE}};
-	thread_adopt(t);
-	thread_register(g, t);
 	/* Returns only when the guest could not start or the monitor failed. */
 	int status = start(g, t, opts);
 	if (g->trace)

@@ -70,23 +70,13 @@ static void setup(void)
 	char dir[] = "/tmp/airlock-fuzz.XXXXXX";
 	if (!mkdtemp(dir) || chdir(dir) < 0)
 		abort();
-	g = calloc(1, sizeof(*g));
-	struct thread *t = calloc(1, sizeof(*t));
-	if (!g || !t || mm_init(&g->mm, NULL, false) ||
+	g = guest_new();
+	if (!g || mm_init(&g->mm, NULL, false) ||
 	    mm_map_fixed(&g->mm, MEM, MEM_SIZE, PROT_READ | PROT_WRITE, VMA_ANON) ||
 	    mm_map_fixed(&g->mm, MEM + MEM_SIZE, PAGE_SIZE, PROT_READ, VMA_ANON) ||
 	    mm_map_fixed(&g->mm, MEM + MEM_SIZE + PAGE_SIZE, PAGE_SIZE, PROT_NONE, VMA_ANON))
 		abort();
-	g->vm = (struct vm){.kvm_fd = -1, .vm_fd = -1};
 	snprintf(g->hostname, sizeof(g->hostname), "fuzz");
-	pthread_mutex_init(&g->lock, NULL);
-	pthread_mutex_init(&g->world_lock, NULL);
-	pthread_cond_init(&g->world_cond, NULL);
-	for (int sig = 1; sig <= GUEST_NSIG; sig++)
-		g->sigactions[sig].handler = (uint64_t)(uintptr_t)SIG_DFL;
-	*t = (struct thread){.g = g, .vcpu = {.fd = -1}, .altstack = {.ss_flags = SS_DISABLE}};
-	thread_adopt(t);
-	thread_register(g, t);
 	procfs_init(g);
 	signal(SIGPIPE, SIG_IGN); /* as in the monitor: a write to a closed pipe is EPIPE, and a guest SIGPIPE */
 	/*
