@@ -339,7 +339,7 @@ int cli_run(const struct cli_globals *gl, int argc, char **argv)
 		iso.layer = rq.image && iso.detach ? work : NULL;
 		snprintf(containers, sizeof(containers), "%s/containers", cli_store_root(gl));
 		iso.containers_dir = containers;
-		if (iso.detach && tree_make_dirs(containers) < 0) {
+		if (iso.detach && (tree_make_private_dir(cli_store_root(gl)) < 0 || tree_make_private_dir(containers) < 0)) {
 			log_error("run: %s: %s", containers, strerror(errno));
 			return EXIT_AIRLOCK_FAILED;
 		}

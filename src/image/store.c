@@ -26,7 +26,7 @@ int store_open(struct store *s, const char *root)
 {
 	if (snprintf(s->root, sizeof(s->root), "%s", root) >= (int)sizeof(s->root))
 		return -ENAMETOOLONG;
-	if (tree_make_dirs(root) < 0) /* a user's ~/.local/share may not be there yet */
+	if (tree_make_private_dir(root) < 0) /* a user's ~/.local/share may not be there yet */
 		return -errno;
 	static const char *const dirs[] = {"/blobs", "/blobs/sha256", "/rootfs", "/tmp"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {

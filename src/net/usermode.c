@@ -95,7 +95,7 @@ int usermode_attach(const char *state_root, const struct lease *l, pid_t pid)
 	unlink(socket_path);
 	char dir[4200];
 	snprintf(dir, sizeof(dir), "%s/network", state_root);
-	if (tree_make_dirs(dir) < 0) {
+	if (tree_make_private_dir(dir) < 0) {
 		log_error("network: %s: %s", dir, strerror(errno));
 		return -1;
 	}

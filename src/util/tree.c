@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,15 +133,25 @@ int tree_copy(int from, int to)
 	return err;
 }
 
-int tree_make_dirs(const char *path)
+int tree_make_private_dir(const char *path)
 {
-	int top = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int fd = top < 0 ? -1 : tree_open_dirs(top, path[0] == '/' ? path + 1 : path);
-	int err = fd < 0 ? errno : 0;
-	if (fd >= 0)
-		close(fd);
-	if (top >= 0)
-		close(top);
-	errno = err;
-	return err ? -1 : 0;
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = 0;
+		bool absolute = parent[0] == '/';
+		int top = open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = top < 0 ? -1 : tree_open_dirs(top, absolute ? parent + 1 : parent);
+		int err = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (top >= 0)
+			close(top);
+		if (err) {
+			errno = err;
+			return -1;
+		}
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }

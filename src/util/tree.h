@@ -17,8 +17,12 @@ int tree_open_in(int root, const char *path, int flags);
  * descriptor, or -1 (errno).
  */
 int tree_open_dirs(int root, const char *path);
-/* mkdir -p: path (relative to the working directory, or absolute) and its missing parents. 0 or -1 (errno). */
-int tree_make_dirs(const char *path);
+/*
+ * mkdir -p for a private directory: path (relative to the working
+ * directory, or absolute) made 0700 if missing, its missing parents 0755.
+ * 0 or -1 (errno).
+ */
+int tree_make_private_dir(const char *path);
 /* Removes name in directory dir, whatever it is (a directory with everything in it). 0 or -1 (errno). */
 int tree_remove_at(int dir, const char *name);
 /* The same for an absolute path. */
