@@ -34,7 +34,7 @@ start='sleep 30 5</etc/passwd & s1=$!
 (cd /usr && exec sleep 30) & s2=$!
 i=0; until [ "$(cat /proc/$s1/comm /proc/$s2/comm 2>/dev/null)" = "sleep
 sleep" ] || [ $((i += 1)) -gt 3000 ]; do sleep 0.01; done
-rl() { sed -e "s/\b$s1\b/S1/g" -e "s/\b$s2\b/S2/g"; }
+rl() { sed -e "s/\b$s1\b/S1/g" -e "s/\b$s2\b/S2/g"; } # column widths follow the pids: compare fields
 '
 
 pid_case "ps -o pid,ppid,stat,comm,args sees the shell and its children" "$start"'
@@ -42,13 +42,13 @@ out=$(ps -o pid,ppid,stat,comm,args); echo "$out" | grep -v " ps " | rl
 echo "$out" | grep -c " ps -o pid,ppid"
 exec 2>/dev/null; kill $s1 $s2; wait'
 pid_case "ps -ef" "$start"'
-out=$(ps -ef); echo "$out" | grep -v " ps -ef" | rl | cut -c1-24,41-
+out=$(ps -ef); echo "$out" | grep -v " ps -ef" | rl | tr -s " " | cut -d" " -f1,2,8- # UID, PID, CMD
 exec 2>/dev/null; kill $s1 $s2; wait'
 pid_case "ps without options" "$start"'
-out=$(ps); echo "$out" | grep -v " ps$" | rl | cut -c1-24
+out=$(ps); echo "$out" | grep -v " ps$" | rl | tr -s " " | sed "s/^ //" | cut -d" " -f1-3 # PID, TTY, TIME
 exec 2>/dev/null; kill $s1 $s2; wait'
 pid_case "busybox ps" "$start"'
-out=$(busybox ps); echo "$out" | grep -v "busybox ps" | rl
+out=$(busybox ps); echo "$out" | grep -v "busybox ps" | rl | tr -s " " | sed "s/^ //"
 exec 2>/dev/null; kill $s1 $s2; wait'
 pid_case "a child's cmdline, comm, exe, cwd, root and fd/" "$start"'
 for p in $s1 $s2; do
