@@ -88,15 +88,19 @@ int isolation_option(struct isolation *iso, const char *option, const char *valu
 	} else if (!strcmp(option, "read-only")) {
 		iso->read_only = true;
 	} else if (!strcmp(option, "network")) {
-		static const char *const modes[] = {"host", "none", "default", "slirp4netns"};
-		for (iso->network = 0; iso->network < 4 && strcmp(value, modes[iso->network]); iso->network++)
-			;
-		if (!strcmp(value, "bridge")) /* docker's name for its default network */
-			iso->network = NETWORK_MODE_DEFAULT;
-		if (iso->network == 4) {
+		static const struct {
+			const char *name;
+			int mode;
+		} modes[] = {{"host", NETWORK_MODE_HOST}, {"none", NETWORK_MODE_NONE}, {"default", NETWORK_MODE_DEFAULT},
+			     {"bridge", NETWORK_MODE_DEFAULT} /* docker's name for it */, {"slirp4netns", NETWORK_MODE_SLIRP}};
+		size_t i = 0;
+		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i].name))
+			i++;
+		if (i == sizeof(modes) / sizeof(modes[0])) {
 			log_error("run: --network %s: expected none, host, default (or bridge) or slirp4netns", value);
 			return -1;
 		}
+		iso->network = modes[i].mode;
 		iso->network_given = true;
 	} else if (!strcmp(option, "publish")) {
 		return publish_option(iso, value);
