@@ -46,6 +46,8 @@ int cli_containers(const struct cli_globals *gl, int argc, char **argv);
 int cli_logs(const struct cli_globals *gl, int argc, char **argv);
 int cli_stop(const struct cli_globals *gl, int argc, char **argv);
 int cli_rm(const struct cli_globals *gl, int argc, char **argv);
+/* Waits up to ms for container id to stop (or be gone): whether it did. */
+bool cli_wait_stopped(const char *root, const char *id, int ms);
 int cli_images(const struct cli_globals *gl, int argc, char **argv);
 int cli_tag(const struct cli_globals *gl, int argc, char **argv);
 int cli_rmi(const struct cli_globals *gl, int argc, char **argv);

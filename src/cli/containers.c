@@ -145,7 +145,7 @@ int cli_logs(const struct cli_globals *gl, int argc, char **argv)
 }
 
 /* Waits up to ms for the container to stop: true if it did. */
-static bool wait_stopped(const char *root, const char *id, int ms)
+bool cli_wait_stopped(const char *root, const char *id, int ms)
 {
 	for (int waited = 0;; waited += 50) {
 		struct oci_state st;
@@ -181,8 +181,8 @@ int cli_stop(const struct cli_globals *gl, int argc, char **argv)
 			status = EXIT_AIRLOCK_FAILED;
 			continue;
 		}
-		if (!wait_stopped(gl->root, argv[i], seconds * 1000) && oci_kill(gl->root, argv[i], SIGKILL, false) == 0)
-			wait_stopped(gl->root, argv[i], 10000);
+		if (!cli_wait_stopped(gl->root, argv[i], seconds * 1000) && oci_kill(gl->root, argv[i], SIGKILL, false) == 0)
+			cli_wait_stopped(gl->root, argv[i], 10000);
 		network_detach(gl->root, argv[i]); /* as docker: a stopped container leaves the network */
 		puts(argv[i]);
 	}

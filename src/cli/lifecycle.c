@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "net/network.h"
 #include "oci/container.h"
 #include "oci/exec.h"
 #include "oci/ps.h"
@@ -184,7 +185,13 @@ int cli_kill(const struct cli_globals *gl, int argc, char **argv)
 		log_error("kill: unknown signal \"%s\"", argv[optind + 1]);
 		return EXIT_AIRLOCK_FAILED;
 	}
-	return oci_kill(gl->root, argv[optind], sig, all);
+	int status = oci_kill(gl->root, argv[optind], sig, all);
+	/* As docker's kill: a container killed for good leaves the default network (its namespace and
+	 * veth went with it; its address and published ports go here). */
+	if (!status && sig == SIGKILL && network_holds(gl->root, argv[optind]) &&
+	    cli_wait_stopped(gl->root, argv[optind], 5000))
+		network_detach(gl->root, argv[optind]);
+	return status;
 }
 
 int cli_delete(const struct cli_globals *gl, int argc, char **argv)

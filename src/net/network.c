@@ -226,9 +226,20 @@ int network_attach(const char *state_root, const char *id, pid_t pid)
 	return err ? -1 : 0;
 }
 
+bool network_holds(const char *state_root, const char *id)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/network", state_root);
+	struct lease l;
+	return lease_find(dir, id, &l) == 0;
+}
+
 void network_detach(const char *state_root, const char *id)
 {
 	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/network", state_root);
+	if (access(dir, F_OK) < 0)
+		return; /* no container of this root ever had a network of airlock's */
 	int lock = network_lock(state_root, dir, sizeof(dir));
 	if (lock < 0)
 		return;

@@ -11,6 +11,7 @@
 #define AIRLOCK_NET_NETWORK_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -27,6 +28,8 @@ uint32_t network_hosts(void);
 int network_plan(const char *state_root, struct lease *l);
 /* Wires the network namespace of pid to the default network, as planned for id; 0, or -1 after logging. */
 int network_attach(const char *state_root, const char *id, pid_t pid);
+/* Whether id holds an address on the default network. */
+bool network_holds(const char *state_root, const char *id);
 /* Undoes the plan and the attach of id (either network), whatever of them happened. */
 void network_detach(const char *state_root, const char *id);
 /*

@@ -20,7 +20,7 @@ disk_tmpdir W
 export AIRLOCK_STORE=$W/store
 STATE=$W/state
 A=("$AIRLOCK" --root "$STATE")
-trap '"${A[@]}" rm -f web echo web2 slirpweb >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
+trap '"${A[@]}" rm -f web echo web2 killed slirpweb >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
 # fetch URL: its body, retried while the server starts (10 s).
@@ -123,6 +123,15 @@ for _ in $(seq 100); do [[ $("${A[@]}" state echo 2>/dev/null) == *'"stopped"'* 
 "${A[@]}" rm echo >/dev/null 2>&1
 is "$(ls "$STATE/network" | grep -vc '^\.'):$(nft list tables 2>&1 | grep -c airlock)" "0:0" \
     "a container that ended by itself is cleaned up by rm"
+
+# Killed (SIGKILL, as docker kill does): its address and published port go at once, before rm.
+kport=$(free_port)
+"${A[@]}" run -d --name killed -p "$kport:80" --rootfs "$B" sleep 1000 >/dev/null 2>&1
+before=$(nft list map ip airlock publish 2>&1 | grep -c "tcp . $kport :" || true)
+"${A[@]}" kill killed KILL
+after=$(nft list map ip airlock publish 2>&1 | grep -c "tcp . $kport :" || true)
+is "$before:$after:$(ls "$STATE/network" | grep -vc '^\.' || true)" "1:0:0" "kill KILL: the port is unpublished and the address released"
+"${A[@]}" rm killed >/dev/null 2>&1 || true
 
 # A container whose program cannot start: the run fails, nothing stays.
 out=$(timeout 60 "${A[@]}" run -p "$(free_port):80" --rootfs "$B" /no/such/program 2>&1) && st=0 || st=$?
