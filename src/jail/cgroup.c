@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "jail/devfilter.h"
+#include "util/file.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
@@ -44,14 +45,9 @@ static bool is_v2(void)
 static int write_file(const char *dir, const char *file, const char *value)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, value, strlen(value));
-	int err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return file_write_text(path, value);
 }
 
 /* mkdir -p of base/path; every level made is also returned through made. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "util/log.h"
 
 int64_t userns_outside_id(const struct id_map *maps, size_t n, uint32_t inside)
@@ -68,16 +69,10 @@ static int write_map(pid_t pid, const char *file, const struct id_map *maps, siz
 	}
 	/* The kernel takes a map in one write. */
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t written = fd < 0 ? -1 : write(fd, text, len);
-	int err = errno;
-	if (fd >= 0)
-		close(fd);
-	if (written != (ssize_t)len) {
-		log_error("user namespace: writing %s: %s", file, strerror(err));
-		return -1;
-	}
-	return 0;
+	int err = file_write_text(path, text);
+	if (err)
+		log_error("user namespace: writing %s: %s", file, strerror(-err));
+	return err ? -1 : 0;
 }
 
 /*
@@ -91,12 +86,9 @@ static int setgroups_denied(pid_t pid)
 		return 0;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int err = fd < 0 || write(fd, "deny", 4) != 4 ? errno : 0;
-	if (fd >= 0)
-		close(fd);
+	int err = file_write_text(path, "deny");
 	if (err)
-		log_error("user namespace: denying setgroups: %s", strerror(err));
+		log_error("user namespace: denying setgroups: %s", strerror(-err));
 	return err ? -1 : 0;
 }
 

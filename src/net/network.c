@@ -20,6 +20,7 @@
 #include "net/rtnl.h"
 #include "net/usermode.h"
 #include "oci/state.h"
+#include "util/file.h"
 #include "util/log.h"
 
 #define PEER_NAME "eth0"
@@ -68,16 +69,6 @@ static bool lease_is_stale(const char *state_root, const struct lease *l)
 	bool stopped = oci_state_status(state_root, &st) == OCI_STOPPED;
 	oci_state_free(&st);
 	return stopped;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
-	int err = n == (ssize_t)strlen(text) ? 0 : -errno;
-	if (fd >= 0)
-		close(fd);
-	return err;
 }
 
 /* Ports and the veth go with the lease; the bridge and the table with the last one. */
@@ -187,8 +178,8 @@ static int attach(const struct lease *l, pid_t pid)
 	if ((err = step(rtnl_add_bridge(host, NETWORK_BRIDGE), "the bridge " NETWORK_BRIDGE)) < 0 ||
 	    (err = step(rtnl_add_address(host, NETWORK_BRIDGE, network_gateway(), NETWORK_PREFIX), "the bridge's address")) < 0 ||
 	    (err = step(rtnl_link_up(host, NETWORK_BRIDGE, NULL), "the bridge up")) < 0 ||
-	    (err = step(write_file(sysctl, "1"), sysctl)) < 0 ||
-	    (err = step(write_file("/proc/sys/net/ipv4/ip_forward", "1"), "net.ipv4.ip_forward")) < 0 ||
+	    (err = step(file_write_text(sysctl, "1"), sysctl)) < 0 ||
+	    (err = step(file_write_text("/proc/sys/net/ipv4/ip_forward", "1"), "net.ipv4.ip_forward")) < 0 ||
 	    (err = nat_prepare()) < 0)
 		goto out;
 	ns = open(path, O_RDONLY | O_CLOEXEC);
