@@ -17,6 +17,7 @@
 
 #include "kernel/proctab.h"
 #include "kernel/syscall.h"
+#include "util/procstat.h"
 #include "vm/cpu.h"
 
 #define ARCH_SET_GS 0x1001
@@ -261,7 +262,27 @@ PASSTHROUGH_CALL(getppid, getppid())
 PASSTHROUGH_CALL(getpgrp, getpgrp())
 PASSTHROUGH_CALL(getpgid, host_result(getpgid((pid_t)a[0])))
 PASSTHROUGH_CALL(getsid, host_result(getsid((pid_t)a[0])))
-PASSTHROUGH_CALL(setpgid, host_result(setpgid((pid_t)a[0], (pid_t)a[1])))
+
+/*
+ * The host checks everything but one rule: a child that has called execve
+ * may no longer be moved (EACCES), and a guest's exec keeps its monitor, so
+ * the host never saw one. The process table knows; Linux checks the rule
+ * after "not our child" (ESRCH) and "another session" (EPERM).
+ */
+long sys_setpgid(struct guest *g, const uint64_t *a)
+{
+	pid_t pid = (pid_t)a[0], pgid = (pid_t)a[1];
+	struct proc_stat st;
+	char rel[32];
+	snprintf(rel, sizeof(rel), "%d/stat", (int)pid);
+	if (pid > 0 && pid != getpid() && pgid >= 0 && g->proc.pid_proc >= 0 &&
+	    proc_stat_read(g->proc.pid_proc, rel, &st) == 0 && st.ppid == getpid() && getsid(pid) == getsid(0)) {
+		struct proctab_info child; /* 9 KiB: monitor threads have 256 */
+		if (proctab_get(g, pid, &child) == 0 && child.execed)
+			return -EACCES;
+	}
+	return host_result(setpgid(pid, pgid));
+}
 /* A new session leaves the caller's terminal behind, for the monitor as for the guest. */
 PASSTHROUGH_CALL(setsid, host_result(setsid()))
 

@@ -48,6 +48,7 @@
 
 struct slot_body {
 	_Atomic uint32_t seq;
+	bool execed; /* since its fork: what setpgid's EACCES needs */
 	int nthreads;
 	pid_t tids[MAX_VCPUS];
 	char comm[16];
@@ -183,6 +184,7 @@ void proctab_publish(struct guest *g)
 	struct slot_body *b = &table->body[own_slot];
 	pthread_mutex_lock(&g->lock);
 	write_begin(b);
+	b->execed = true; /* a container's first process was exec'd by its runtime too */
 	snprintf(b->exe, sizeof(b->exe), "%s", g->proc.exe);
 	memcpy(b->cmdline, cmdline, len);
 	b->cmdline_len = (uint32_t)len;
@@ -231,6 +233,7 @@ void proctab_claim_child(struct guest *g)
 	}
 	write_begin(b);
 	memcpy((char *)b + sizeof(b->seq), (char *)copy + sizeof(copy->seq), sizeof(*b) - sizeof(b->seq));
+	b->execed = false;
 	b->nthreads = 1;
 	b->tids[0] = getpid();
 	write_end(b);
@@ -342,6 +345,7 @@ int proctab_get(struct guest *g, pid_t pid, struct proctab_info *out)
 			continue; /* taken over meanwhile: look again */
 		/* Untrusted: bound and terminate everything. */
 		out->pid = pid;
+		out->execed = body.execed;
 		out->nthreads = body.nthreads >= 0 && body.nthreads <= MAX_VCPUS ? body.nthreads : 0;
 		memcpy(out->tids, body.tids, sizeof(out->tids));
 		memcpy(out->comm, body.comm, sizeof(out->comm));

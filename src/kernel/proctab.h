@@ -20,6 +20,7 @@ struct guest;
 /* What a reader gets: a consistent copy of one process's slot. */
 struct proctab_info {
 	pid_t pid;
+	bool execed; /* it has called execve since its fork */
 	int nthreads;
 	pid_t tids[MAX_VCPUS]; /* the first nthreads, ascending */
 	char comm[16];
@@ -53,7 +54,7 @@ void proctab_claim_child(struct guest *g);
  */
 void proctab_set_task_limit(int64_t limit);
 bool proctab_room_for_task(struct guest *g);
-/* After an exec: the new exe, command line and name. */
+/* At start and after an exec: the new exe, command line and name, and that it has exec'd. */
 void proctab_publish(struct guest *g);
 /* After a change of the thread list or the main thread's name; the caller holds g->lock. */
 void proctab_publish_threads_locked(struct guest *g);

@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# /proc/<pid> of the other guest processes of the container (issue 4): ps,
-# pgrep, pidof and kill over /proc, and what a shell reads of its children's
-# /proc/<pid>, natively vs under airlock. The native side runs in a pid
+# The container's processes seen from inside (issue 4), natively vs under
+# airlock: /proc/<pid> of the other guest processes (ps, pgrep, pidof and
+# kill over /proc, and what a shell reads of its children's /proc/<pid>);
+# orphans reparented to the first process; process groups and sessions
+# (setpgid, getpgid, setsid, getsid and their errors); kill of a group, of
+# the caller's group and of -1. The native side runs in a pid
 # namespace of its own with a fresh /proc (unshare --pid --fork --mount
 # --mount-proc), as airlock's container does, so both see only the
 # container's processes, the first one as pid 1. Pids themselves differ
@@ -103,5 +106,106 @@ i=0; until grep -qx "Threads:	3" /proc/$p/status 2>/dev/null || [ $((i += 1)) -g
 ls /proc/$p/task | wc -l; ls /proc/$p/task | sort -n | head -n 1 | grep -cx $p
 ps -o nlwp=,stat= -p $p
 exec 2>/dev/null; kill $p; wait $p; echo "status $?"'
+
+pid_case "orphans are reparented to the first process, which reaps them" '
+python3 -c "
+import os, time
+print(\"parent of the first child is pid 1:\", os.getppid() == 1, flush=True)
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if os.fork() == 0:
+        os.close(w)
+        os.read(r, 1)  # until the middle process has gone
+        for _ in range(3000):
+            if os.getppid() == 1:
+                break
+            time.sleep(0.01)
+        print(\"orphan: parent is now pid\", os.getppid(), flush=True)
+        os._exit(0)
+    os._exit(5)
+_, st = os.waitpid(pid, 0)
+print(\"middle process status\", os.waitstatus_to_exitcode(st), flush=True)
+os.close(w)
+"
+wait; echo "shell: all reaped, status $?"; ps -o stat= | grep -c Z'
+pid_case "process groups and sessions: setpgid, getpgid, setsid, getsid and their errors" '
+python3 -c "
+import os, errno
+def err(f, *a):
+    try:
+        f(*a); return \"ok\"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+def wait_for_exec(pid):
+    for _ in range(100000):
+        if open(f\"/proc/{pid}/comm\").read() == \"sleep\\n\":
+            return
+        os.sched_yield()
+os.setpgid(0, 0)  # a group of its own, whose number the namespace shows
+print(\"getpgrp is the pid\", os.getpgrp() == os.getpid(), \"getpgid(0) too\", os.getpgid(0) == os.getpid(), flush=True)
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    os.read(r, 1)
+    print(\"child: setsid\", err(os.setsid), \"sid and pgid are its pid\", os.getsid(0) == os.getpgid(0) == os.getpgrp() == os.getpid())
+    print(\"child: setsid again\", err(os.setsid), \"setpgid of a leader\", err(os.setpgid, 0, 0),
+          \"into a group of another session\", err(os.setpgid, 0, os.getppid()), flush=True)
+    os.execv(\"/bin/sleep\", [\"sleep\", \"30\"])
+print(\"setpgid(child, child)\", err(os.setpgid, pid, pid), \"its pgid is its pid\", os.getpgid(pid) == pid)
+print(\"setpgid(child, ours)\", err(os.setpgid, pid, os.getpgrp()), \"its pgid is ours\", os.getpgid(pid) == os.getpgrp())
+print(\"negative pgid\", err(os.setpgid, pid, -1), \"a group nobody has\", err(os.setpgid, pid, 99999),
+      \"not a child\", err(os.setpgid, 1, 0), \"no such pid\", err(os.setpgid, 99999, 0))
+print(\"getpgid of none\", err(os.getpgid, 99999), \"getsid of none\", err(os.getsid, 99999), flush=True)
+os.close(r); os.close(w)
+wait_for_exec(pid)
+print(\"child in its own session\", os.getsid(pid) == pid, \"setpgid of it\", err(os.setpgid, pid, pid))
+os.kill(pid, 9); os.waitpid(pid, 0)
+pid = os.fork()
+if pid == 0:
+    os.execv(\"/bin/sleep\", [\"sleep\", \"30\"])
+wait_for_exec(pid)
+print(\"setpgid of a child that has exec-ed\", err(os.setpgid, pid, pid), \"of a child in ours\", err(os.setpgid, pid, os.getpgrp()))
+os.kill(pid, 9); os.waitpid(pid, 0)
+"'
+pid_case "kill of a process group (negative pid), of ours (0), and of everything (-1)" '
+python3 -c "
+import os, signal
+ready_r, ready_w = os.pipe()
+def spawn(group):  # a child in GROUP (0: its own) with default dispositions, paused
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, group)
+        for sig in (signal.SIGUSR1, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        os.write(ready_w, b\".\")
+        signal.pause()
+        os._exit(0)
+    os.setpgid(pid, group)
+    os.read(ready_r, 1)
+    return pid
+def report(what, pids):
+    print(what, sorted(os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids), flush=True)
+def caller_got(sig, frame):
+    print(\"the caller got\", signal.Signals(sig).name, flush=True)
+signal.signal(signal.SIGUSR1, caller_got)
+signal.signal(signal.SIGHUP, caller_got)
+os.setpgid(0, 0)  # kill(0) is then for this process and its children alone
+first = spawn(0)
+group = [first, spawn(first), spawn(first)]
+os.kill(-first, signal.SIGTERM)
+report(\"kill(-pgid, TERM):\", group)
+try:
+    os.killpg(first, 0)
+except ProcessLookupError:
+    print(\"kill(-pgid) of a group now empty: ESRCH\", flush=True)
+same = [spawn(os.getpgrp()) for _ in range(2)]
+os.kill(0, signal.SIGUSR1)
+report(\"kill(0, USR1):\", same)
+others = [spawn(0) for _ in range(3)]
+os.kill(-1, signal.SIGHUP)
+report(\"kill(-1, HUP):\", others)
+"; echo "the first process survived kill(-1): status $?"'
 
 done_testing
