@@ -49,6 +49,45 @@ is "$("$AIRLOCK" run --rootfs "$R" -- /bin/sh -c 'mknod /tmp/d c 1 3 2>&1; mknod
 mknod: /tmp/b: Operation not permitted" "mknod of a device node: EPERM"
 sh_case "two thousand children in sequence" 'i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i + 1)); done; echo $i'
 
+# The same loop seen from the host: the container's monitor processes, their
+# descriptors and their VMs before and after it must be the same. The guest
+# waits on FIFOs between the phases, so no child of its own is alive when
+# the host counts.
+container_census() { # processes, descriptors, VMs (kvm-vm descriptors) of the monitors with $1 in their command line
+    local procs=0 fds=0 vms=0 p
+    for p in $(pgrep -f -- "$1"); do
+        procs=$((procs + 1))
+        fds=$((fds + $(find "/proc/$p/fd" -mindepth 1 2>/dev/null | wc -l)))
+        vms=$((vms + $(find "/proc/$p/fd" -mindepth 1 -lname 'anon_inode:kvm-vm' 2>/dev/null | wc -l)))
+    done
+    echo "$procs processes, $fds descriptors, $vms VMs"
+}
+wait_for_file() {
+    local i
+    for i in $(seq 1 600); do
+        [[ -e $1 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+marker=airlock-census-$$
+mkfifo "$R/tmp/go" "$R/tmp/end"
+timeout -k 5 300 "$AIRLOCK" run --rootfs "$R" -- /bin/sh -c ": >/tmp/before; read x </tmp/go; i=0
+    while [ \$i -lt 3000 ]; do /bin/true; i=\$((i + 1)); done; : >/tmp/after; read x </tmp/end; echo \$i $marker" \
+    >"$TAP_TMP/census.out" 2>&1 &
+census_pid=$!
+if wait_for_file "$R/tmp/before"; then
+    before=$(container_census "$marker")
+    echo go >"$R/tmp/go"
+    wait_for_file "$R/tmp/after" || true
+    after=$(container_census "$marker")
+    echo end >"$R/tmp/end"
+fi
+wait "$census_pid" || true
+is "${after:-none}" "${before:-not started}" "3000 children in sequence: the same monitors, descriptors and VMs after as before (${before:-})"
+is "$(cat "$TAP_TMP/census.out")" "3000 $marker" "the census loop ran to its end"
+rm -f "$R/tmp/go" "$R/tmp/end" "$R/tmp/before" "$R/tmp/after"
+
 # Python: subprocess and os-level process calls, in the Debian rootfs.
 if D=$(debian_rootfs); then
     py_case() {
