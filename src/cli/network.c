@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `airlock network attach [--slirp4netns PROTO:HOST:CTR...] | detach`: the
+// `airlock network attach [--slirp4netns PROTO:ADDRESS:HOST:CTR...] | detach`: the
 // OCI hooks `airlock run` writes for the default and slirp4netns networks
 // (see net/network.h, net/usermode.h). Like any hook they read the
 // container's state JSON on stdin: its id, and the pid whose network
@@ -36,17 +36,14 @@ int cli_network(const struct cli_globals *gl, int argc, char **argv)
 	bool slirp = argc >= 3 && !strcmp(argv[1], "attach") && !strcmp(argv[2], "--slirp4netns");
 	struct lease l = {0};
 	for (int i = 3; slirp && i < argc; i++) {
-		char proto[4];
-		if (l.nports == LEASE_MAX_PORTS || sscanf(argv[i], "%3[a-z]:%hu:%hu", proto, &l.ports[l.nports].host,
-							  &l.ports[l.nports].container) != 3) {
-			log_error("network: attach: %s: expected PROTO:HOST_PORT:CONTAINER_PORT", argv[i]);
+		if (l.nports == LEASE_MAX_PORTS || port_parse(argv[i], &l.ports[l.nports++]) < 0) {
+			log_error("network: attach: %s: expected PROTO:ADDRESS:HOST_PORT:CONTAINER_PORT", argv[i]);
 			return EXIT_AIRLOCK_FAILED;
 		}
-		l.ports[l.nports++].udp = !strcmp(proto, "udp");
 	}
 	if ((argc != 2 && !slirp) || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach"))) {
 		bool help = argc == 2 && !strcmp(argv[1], "--help");
-		fputs("Usage: airlock network attach [--slirp4netns PROTO:HOST:CTR...] | detach\n"
+		fputs("Usage: airlock network attach [--slirp4netns PROTO:ADDRESS:HOST:CTR...] | detach\n"
 		      "(the OCI hooks of airlock run's networks: the container's state on stdin)\n",
 		      help ? stdout : stderr);
 		return help ? 0 : EXIT_AIRLOCK_FAILED;

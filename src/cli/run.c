@@ -53,8 +53,8 @@ static void usage(FILE *out)
 	      "  --network MODE      host: the host's network (the default, unless -p)\n"
 	      "                      none: a network namespace with only loopback\n"
 	      "                      default (or bridge): an address on airlock's bridge, NAT outside\n"
-	      "                      pasta: a user-mode network through pasta(1), for rootless use\n"
-	      "  -p, --publish [HOST:]CTR[/udp]  forward a host port to the container's port\n"
+	      "                      slirp4netns: a user-mode network through slirp4netns(1), for rootless use\n"
+	      "  -p, --publish [[IP:]HOST:]CTR[/udp]  forward a host port (on every address, or IP) to the container's port\n"
 	      "  --strace            trace the guest's system calls to stderr\n"
 	      "  -h, --help          show this help\n",
 	      out);

@@ -33,27 +33,18 @@ static int64_t parse_size(const char *s)
 	return (int64_t)(v * (double)(1LL << shift));
 }
 
-/* -p [HOST:]CONTAINER[/tcp|/udp]: HOST defaults to CONTAINER, as a fixed port (docker picks a random one). */
+/* -p [[ADDRESS:]HOST:]CONTAINER[/tcp|/udp]: HOST defaults to CONTAINER, as a fixed port (docker picks a random one). */
 static int publish_option(struct isolation *iso, const char *value)
 {
-	unsigned host = 0, container = 0;
-	int end = -1;
-	const char *slash = strchr(value, '/'), *proto = slash ? slash + 1 : "tcp";
-	if (sscanf(value, "%5u:%5u%n", &host, &container, &end) != 2) {
-		end = -1;
-		host = sscanf(value, "%5u%n", &container, &end) == 1 ? container : 0;
-	}
-	bool whole = end > 0 && (slash ? value + end == slash : !value[end]);
-	if (!whole || !host || !container || host > 65535 || container > 65535 || (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
-		log_error("run: -p %s: expected [HOST_PORT:]CONTAINER_PORT[/tcp|/udp]", value);
-		return -1;
-	}
 	if (iso->nports == LEASE_MAX_PORTS) {
 		log_error("run: at most %d of -p", LEASE_MAX_PORTS);
 		return -1;
 	}
-	iso->ports[iso->nports++] = (struct published_port){.udp = *proto == 'u', .host = (unsigned short)host,
-							    .container = (unsigned short)container};
+	if (port_parse_publish(value, &iso->ports[iso->nports]) < 0) {
+		log_error("run: -p %s: expected [[IPV4_ADDRESS:]HOST_PORT:]CONTAINER_PORT[/tcp|/udp]", value);
+		return -1;
+	}
+	iso->nports++;
 	iso->wanted = true;
 	return 1;
 }
@@ -267,7 +258,7 @@ static json_object *config(const struct isolation *iso, const char *root, char *
 	return c;
 }
 
-/* airlock --root ROOT network VERB [--slirp4netns [tcp|udp:HOST:CTR...]] */
+/* airlock --root ROOT network VERB [--slirp4netns [PROTO:ADDRESS:HOST:CTR...]] */
 static json_object *hook(const char *self, const char *root, const char *verb, const struct isolation *iso)
 {
 	json_object *h = json_object_new_object(), *args = json_object_new_array();
@@ -278,9 +269,8 @@ static json_object *hook(const char *self, const char *root, const char *verb, c
 	if (iso->network == NETWORK_MODE_SLIRP && verb[0] == 'a') {
 		json_object_array_add(args, json_object_new_string("--slirp4netns"));
 		for (int i = 0; i < iso->nports; i++) {
-			char port[32];
-			snprintf(port, sizeof(port), "%s:%u:%u", iso->ports[i].udp ? "udp" : "tcp", iso->ports[i].host,
-				 iso->ports[i].container);
+			char port[PORT_TEXT_MAX];
+			port_format(&iso->ports[i], port);
 			json_object_array_add(args, json_object_new_string(port));
 		}
 	}

@@ -27,7 +27,7 @@ struct isolation {
 	enum { NETWORK_MODE_HOST, NETWORK_MODE_NONE, NETWORK_MODE_DEFAULT, NETWORK_MODE_SLIRP } network;
 	bool network_given;
 	bool rootless;        /* not run as root: a user namespace mapping the caller to root (set by isolation_settle) */
-	struct published_port ports[LEASE_MAX_PORTS]; /* -p [HOST:]CTR[/tcp|udp] */
+	struct published_port ports[LEASE_MAX_PORTS]; /* -p [[IP:]HOST:]CTR[/tcp|udp] */
 	int nports;
 	const char *volumes[ISOLATION_MAX_MOUNTS]; /* -v SRC:DST[:ro] */
 	int nvolumes;

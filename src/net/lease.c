@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Address leases as files (see lease.h). The file's text: the id and the
-// owner's pid on the first line, then "tcp|udp HOST CONTAINER" for each
-// published port.
+// owner's pid on the first line, then each published port in its text form
+// (net/port.h), a line each.
 #include "net/lease.h"
 
 #include <arpa/inet.h>
@@ -21,6 +21,8 @@ static void lease_path(const char *dir, struct in_addr addr, char *out, size_t s
 	snprintf(out, size, "%s/%s", dir, text);
 }
 
+_Static_assert(PORT_TEXT_MAX == 32, "lease_read's %31s");
+
 static int lease_read(const char *dir, const char *name, struct lease *l)
 {
 	char path[4400];
@@ -30,12 +32,11 @@ static int lease_read(const char *dir, const char *name, struct lease *l)
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	char proto[4];
+	char port[PORT_TEXT_MAX];
 	int err = fscanf(f, "%255s %d", l->id, &l->owner) == 2 ? 0 : -EINVAL;
-	for (l->nports = 0; !err && l->nports < LEASE_MAX_PORTS &&
-			    fscanf(f, "%3s %hu %hu", proto, &l->ports[l->nports].host, &l->ports[l->nports].container) == 3;
-	     l->nports++)
-		l->ports[l->nports].udp = !strcmp(proto, "udp");
+	for (l->nports = 0; !err && l->nports < LEASE_MAX_PORTS && fscanf(f, "%31s", port) == 1; l->nports++)
+		if (port_parse(port, &l->ports[l->nports]) < 0)
+			err = -EINVAL;
 	fclose(f);
 	return err;
 }
@@ -54,8 +55,11 @@ int lease_take(const char *dir, struct lease *l)
 			return -errno;
 		FILE *f = fdopen(fd, "w");
 		fprintf(f, "%s %d\n", l->id, (int)l->owner);
-		for (int i = 0; i < l->nports; i++)
-			fprintf(f, "%s %u %u\n", l->ports[i].udp ? "udp" : "tcp", l->ports[i].host, l->ports[i].container);
+		for (int i = 0; i < l->nports; i++) {
+			char port[PORT_TEXT_MAX];
+			port_format(&l->ports[i], port);
+			fprintf(f, "%s\n", port);
+		}
 		if (fclose(f) == 0)
 			return 0;
 		int err = -errno;

@@ -10,12 +10,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define LEASE_MAX_PORTS 32
+#include "net/port.h"
 
-struct published_port {
-	bool udp;
-	unsigned short host, container;
-};
+#define LEASE_MAX_PORTS 32
 
 struct lease {
 	char id[256];

@@ -32,22 +32,27 @@ static int nft(const char *commands, bool quiet)
 
 int nat_prepare(void)
 {
-	if (nft("list table ip airlock", true) == 0)
+	if (nft("list map ip airlock publish_at", true) == 0)
 		return 0;
+	nft("delete table ip airlock", true); /* an older airlock's, without publish_at */
 	char subnet[INET_ADDRSTRLEN], rules[2048];
 	struct in_addr net = {htonl(ntohl(network_gateway().s_addr) - 1)};
 	inet_ntop(AF_INET, &net, subnet, sizeof(subnet));
 	/* Published ports answer on every local address (fib ... local), loopback
-	 * included: loopback-sourced packets DNATed onto the bridge need
-	 * route_localnet there and masquerading, or the container would answer
-	 * 127.0.0.1 itself. forward accepts the bridge's traffic for hosts whose
-	 * forward policy is drop. */
+	 * included, or on the one address they name (publish_at, looked up
+	 * first: a miss goes on to the next rule): loopback-sourced packets
+	 * DNATed onto the bridge need route_localnet there and masquerading, or
+	 * the container would answer 127.0.0.1 itself. forward accepts the
+	 * bridge's traffic for hosts whose forward policy is drop. */
 	snprintf(rules, sizeof(rules),
 		 "table ip airlock {\n"
 		 " map publish { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+		 " map publish_at { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
 		 " chain prerouting { type nat hook prerouting priority dstnat; policy accept;\n"
+		 "  fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @publish_at;\n"
 		 "  fib daddr type local dnat ip to meta l4proto . th dport map @publish; }\n"
 		 " chain output { type nat hook output priority -100; policy accept;\n"
+		 "  fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @publish_at;\n"
 		 "  fib daddr type local dnat ip to meta l4proto . th dport map @publish; }\n"
 		 " chain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
 		 "  ip saddr %s/%d oifname != \"%s\" masquerade;\n"
@@ -59,39 +64,43 @@ int nat_prepare(void)
 	return nft(rules, false);
 }
 
-/* "tcp . 8080 : 10.77.0.2 . 80, ..." (with_target) or "tcp . 8080, ..." */
-static void elements(const struct lease *l, bool with_target, char *out, size_t size)
+/*
+ * VERB's command for port p of l: "VERB element ip airlock publish { tcp . 8080 : 10.77.0.2 . 80 }",
+ * or publish_at with the host address first; the target only when adding.
+ */
+static void element_command(const char *verb, const struct lease *l, const struct published_port *p, char *out,
+			    size_t size)
 {
-	char addr[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &l->addr, addr, sizeof(addr));
-	size_t n = 0;
-	for (int i = 0; i < l->nports && n < size; i++) {
-		n += (size_t)snprintf(out + n, size - n, "%s%s . %u", i ? ", " : "", l->ports[i].udp ? "udp" : "tcp",
-				      l->ports[i].host);
-		if (with_target && n < size)
-			n += (size_t)snprintf(out + n, size - n, " : %s . %u", addr, l->ports[i].container);
+	char at[INET_ADDRSTRLEN + 3] = "", target[INET_ADDRSTRLEN + 16] = "", addr[INET_ADDRSTRLEN];
+	bool one_address = p->host_addr.s_addr != htonl(INADDR_ANY);
+	if (one_address) {
+		inet_ntop(AF_INET, &p->host_addr, addr, sizeof(addr));
+		snprintf(at, sizeof(at), "%s . ", addr);
 	}
+	if (!strcmp(verb, "create")) {
+		inet_ntop(AF_INET, &l->addr, addr, sizeof(addr));
+		snprintf(target, sizeof(target), " : %s . %u", addr, p->container);
+	}
+	snprintf(out, size, "%s element ip airlock %s { %s%s . %u%s }\n", verb, one_address ? "publish_at" : "publish", at,
+		 p->udp ? "udp" : "tcp", p->host, target);
 }
 
 int nat_publish(const struct lease *l)
 {
 	if (!l->nports)
 		return 0;
-	char list[LEASE_MAX_PORTS * 48], command[sizeof(list) + 64];
-	elements(l, true, list, sizeof(list));
-	snprintf(command, sizeof(command), "create element ip airlock publish { %s }", list);
-	return nft(command, false);
+	char commands[LEASE_MAX_PORTS * 128];
+	size_t n = 0;
+	for (int i = 0; i < l->nports; i++) /* one transaction: all of them or none */
+		element_command("create", l, &l->ports[i], commands + n, sizeof(commands) - n), n = strlen(commands);
+	return nft(commands, false);
 }
 
 void nat_unpublish(const struct lease *l)
 {
-	char list[LEASE_MAX_PORTS * 24], command[sizeof(list) + 64];
+	char command[128];
 	for (int i = 0; i < l->nports; i++) { /* one by one: a port never published must not stop the others */
-		struct lease one = *l;
-		one.ports[0] = l->ports[i];
-		one.nports = 1;
-		elements(&one, false, list, sizeof(list));
-		snprintf(command, sizeof(command), "delete element ip airlock publish { %s }", list);
+		element_command("delete", l, &l->ports[i], command, sizeof(command));
 		nft(command, true);
 	}
 }

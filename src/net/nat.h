@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The default network's netfilter rules, in an nftables table of airlock's
 // own ("ip airlock"): masquerading for the containers' outbound traffic and
-// a map of published ports that DNATs traffic to a host address (loopback
-// included) on to a container's address.
+// maps of published ports that DNAT traffic to a host address (every local
+// address, loopback included, or the one a port names) on to a container's
+// address.
 #ifndef AIRLOCK_NET_NAT_H
 #define AIRLOCK_NET_NAT_H
 

@@ -109,7 +109,7 @@ static int check_lease(const struct lease *l, void *arg)
 	}
 	for (int i = 0; i < p->want->nports; i++) {
 		for (int j = 0; j < l->nports; j++) {
-			if (p->want->ports[i].host == l->ports[j].host && p->want->ports[i].udp == l->ports[j].udp) {
+			if (port_overlaps(&p->want->ports[i], &l->ports[j])) {
 				snprintf(p->conflict, sizeof(p->conflict), "%s", l->id);
 				p->port = p->want->ports[i];
 				return 1;
@@ -123,8 +123,8 @@ static int check_lease(const struct lease *l, void *arg)
 static int host_port_free(struct published_port port)
 {
 	int s = socket(AF_INET, (port.udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(port.host)};
-	int err = s < 0 || bind(s, (struct sockaddr *)&any, sizeof(any)) < 0 ? -errno : 0;
+	struct sockaddr_in at = {.sin_family = AF_INET, .sin_port = htons(port.host), .sin_addr = port.host_addr};
+	int err = s < 0 || bind(s, (struct sockaddr *)&at, sizeof(at)) < 0 ? -errno : 0;
 	if (s >= 0)
 		close(s);
 	return err;
@@ -141,15 +141,17 @@ int network_plan(const char *state_root, struct lease *l)
 	for (int i = 0; i < p.nstale; i++)
 		release(dir, &p.stale[i]);
 	int err = 0;
+	char port[PORT_DESCRIPTION_MAX];
 	if (*p.conflict) {
-		log_error("network: port %u/%s is already published by container %s", p.port.host,
-			  p.port.udp ? "udp" : "tcp", p.conflict);
+		port_describe(&p.port, port);
+		log_error("network: port %s is already published by container %s", port, p.conflict);
 		err = -1;
 	}
 	for (int i = 0; !err && i < l->nports; i++) {
-		if ((err = host_port_free(l->ports[i])) < 0)
-			log_error("network: port %u/%s on the host: %s", l->ports[i].host, l->ports[i].udp ? "udp" : "tcp",
-				  strerror(-err));
+		if ((err = host_port_free(l->ports[i])) < 0) {
+			port_describe(&l->ports[i], port);
+			log_error("network: port %s on the host: %s", port, strerror(-err));
+		}
 	}
 	l->owner = getpid();
 	if (!err && (err = lease_take(dir, l)) < 0)

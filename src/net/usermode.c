@@ -4,6 +4,7 @@
 // published ports through its JSON API socket, stopped by detach.
 #include "net/usermode.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -111,11 +112,12 @@ int usermode_attach(const char *state_root, const struct lease *l, pid_t pid)
 	fclose(f);
 	int err = api_call(socket_path, "{\"execute\": \"list_hostfwd\"}", helper);
 	for (int i = 0; !err && i < l->nports; i++) {
-		char request[256];
+		char request[256], addr[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &l->ports[i].host_addr, addr, sizeof(addr));
 		snprintf(request, sizeof(request),
-			 "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", \"host_addr\": \"0.0.0.0\", "
+			 "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", \"host_addr\": \"%s\", "
 			 "\"host_port\": %u, \"guest_port\": %u}}",
-			 l->ports[i].udp ? "udp" : "tcp", l->ports[i].host, l->ports[i].container);
+			 l->ports[i].udp ? "udp" : "tcp", addr, l->ports[i].host, l->ports[i].container);
 		err = api_call(socket_path, request, helper);
 	}
 	return err;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Network modes of `airlock run` (src/net/): the default network (a bridge
 # with NAT, an address per container, hosts and resolv.conf), ports
-# published with -p (TCP: nginx fetched with curl; UDP: an echo server),
+# published with -p (TCP: nginx fetched with curl; UDP: an echo server; on
+# every address or on loopback only),
 # containers reaching each other by address, slirp4netns; bad flags, port
 # conflicts and failures; and nothing left behind: leases, veths, the
 # bridge, the nftables table, helper processes.
@@ -20,7 +21,7 @@ disk_tmpdir W
 export AIRLOCK_STORE=$W/store
 STATE=$W/state
 A=("$AIRLOCK" --root "$STATE")
-trap '"${A[@]}" rm -f web echo web2 killed slirpweb >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
+trap '"${A[@]}" rm -f web loweb echo web2 killed slirpweb >/dev/null 2>&1 || true; rm -rf "${_tap_cleanup[@]}"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
 # fetch URL: its body, retried while the server starts (10 s).
@@ -71,6 +72,29 @@ web_ip=$(grep -l '^web ' "$STATE"/network/* 2>/dev/null | xargs -r -n1 basename 
 out=$(timeout 60 "${A[@]}" run --network default --rootfs "$B" -- wget -q -O - "http://$web_ip/mixed.txt" 2>&1)
 is "$out" "$want" "another container reaches nginx by its address ($web_ip)"
 is "$(nft list map ip airlock publish 2>&1 | grep -c "tcp . $hport : $web_ip . 80")" 1 "the published port is one element of airlock's nftables map"
+
+# -p on one address: the loopback one only.
+lport=$(free_port)
+"${A[@]}" run -d --name loweb -p "127.0.0.1:$lport:80" --rootfs "$R" python3 -m http.server 80 --directory /data \
+    >/dev/null 2>"$W/loweb.err" || diag_file "$W/loweb.err" 5
+is "$(fetch "http://127.0.0.1:$lport/mixed.txt")" "$want" "-p 127.0.0.1:HOST:80: the server answers on loopback"
+curl -s -m 3 -o /dev/null "http://$host_address:$lport/mixed.txt" && st=0 || st=$?
+is "$([[ $st != 0 ]] && echo refused || echo answered)" refused "... and not on the host's own address ($host_address)"
+is "$(nft list map ip airlock publish_at 2>&1 | grep -c "127.0.0.1 . tcp . $lport : ")" 1 "the port is an element of the per-address map"
+out=$("${A[@]}" run -p "127.0.0.1:$hport:80" --rootfs "$B" true 2>&1) && st=0 || st=$?
+is "$st:$out" "125:airlock: network: port 127.0.0.1:$hport/tcp is already published by container web" \
+    "one address of a port published on every address is refused"
+out=$("${A[@]}" run -p "$lport:80" --rootfs "$B" true 2>&1) && st=0 || st=$?
+is "$st:$out" "125:airlock: network: port $lport/tcp is already published by container loweb" \
+    "every address of a port published on one address is refused"
+for foreign in 203.0.113.77 198.51.100.77 192.0.2.77; do # documentation addresses: the first the host lacks
+    ip -4 -o addr | grep -q " $foreign/" || break
+done
+out=$("${A[@]}" run -p "$foreign:$(free_port):80" --rootfs "$B" true 2>&1) && st=0 || st=$?
+[[ $st == 125 && $out =~ ^airlock:\ network:\ port\ $foreign:[0-9]+/tcp\ on\ the\ host:\ Cannot\ assign\ requested\ address$ ]] &&
+    ok "an address the host does not have is refused" || { not_ok "an address the host does not have is refused"; diag "$st: $out"; }
+"${A[@]}" rm -f loweb >/dev/null 2>&1
+is "$(nft list map ip airlock publish_at 2>&1 | grep -c " $lport : ")" 0 "rm -f: the per-address port is unpublished"
 
 out=$("${A[@]}" run -d --name web2 -p "$hport:80" --rootfs "$B" sleep 100 2>&1) && st=0 || st=$?
 is "$st:$out" "125:airlock: network: port $hport/tcp is already published by container web" \
@@ -138,7 +162,8 @@ is "$st" 127 "a program that does not exist: 127"
 is "$(ls "$STATE/network" | grep -vc '^\.'):$(ip -o link | grep -c -e airlock0 -e ' alv')" "0:0" "... and its address, veth and bridge are gone"
 
 # --- flags --------------------------------------------------------------------
-for bad in "-p 80:80:80" "-p 80:" "-p 70000" "-p http" "-p 0:80" "-p 80/sctp" "--network bogus" "--network host -p 8080:80" \
+for bad in "-p 80:80:80" "-p 80:" "-p 70000" "-p http" "-p 0:80" "-p 80/sctp" "-p 127.0.0.1::80" "-p localhost:80:80" \
+    "-p 1.2.3:80:80" "-p ::1:80:80" "--network bogus" "--network host -p 8080:80" \
     "--network none -p 8080:80"; do
     # shellcheck disable=SC2086 # the flags are split on purpose
     out=$(timeout 60 "${A[@]}" run $bad --rootfs "$B" true 2>&1) && st=0 || st=$?
@@ -148,9 +173,12 @@ done
 
 # --- slirp4netns --------------------------------------------------------------
 sport=$(free_port)
-"${A[@]}" run -d --name slirpweb --network slirp4netns -p "$sport:80" --rootfs "$W/nginx" \
+"${A[@]}" run -d --name slirpweb --network slirp4netns -p "$sport:80" -p "127.0.0.1:$lport:80" --rootfs "$W/nginx" \
     nginx -c /etc/nginx/airlock.conf >/dev/null 2>"$W/slirp.err" || diag_file "$W/slirp.err" 5
 is "$(fetch "http://127.0.0.1:$sport/mixed.txt")" "$want" "--network slirp4netns: nginx answers on a published port"
+is "$(fetch "http://127.0.0.1:$lport/mixed.txt")" "$want" "... and on one published on loopback only"
+curl -s -m 3 -o /dev/null "http://$host_address:$lport/mixed.txt" && st=0 || st=$?
+is "$([[ $st != 0 ]] && echo refused || echo answered)" refused "... which does not answer on the host's own address"
 out=$(timeout 60 "${A[@]}" run --network slirp4netns --rootfs "$B" -- sh -c 'ip -4 -o addr show tap0 | awk "{print \$4}"; cat /etc/resolv.conf' 2>&1)
 is "$out" "10.0.2.100/24
 nameserver 10.0.2.3" "slirp4netns: the container's tap0 address and slirp's name server"
