@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // slirp4netns as the container's network (see usermode.h): started in a
 // session of its own (it outlives the hook that starts it), told about the
-// published ports through its JSON API socket, stopped by detach.
+// published ports through its JSON API socket, stopped by detach, or by the
+// end of the container's process, whichever comes first: its exit
+// descriptor is a pidfd of that process, which poll reports readable when
+// the process ends, so no helper outlives its container even when nothing
+// runs detach (an airlock that was itself killed).
 #include "net/usermode.h"
 
 #include <arpa/inet.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,10 +44,15 @@ static pid_t start_helper(pid_t target, const char *socket_path)
 		int null = open("/dev/null", O_RDWR);
 		if (setsid() < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 			_exit(127);
+		int exit_fd = (int)syscall(SYS_pidfd_open, target, 0);
+		if (exit_fd < 0 || fcntl(exit_fd, F_SETFD, 0) < 0) /* pidfds are close-on-exec */
+			_exit(127);
+		char exit_option[32];
+		snprintf(exit_option, sizeof(exit_option), "--exit-fd=%d", exit_fd);
 		pid_t helper = fork();
 		if (helper == 0) {
 			execlp("slirp4netns", "slirp4netns", "--configure", "--mtu=65520", "--disable-host-loopback",
-			       "--api-socket", socket_path, pid_text, "tap0", (char *)NULL);
+			       exit_option, "--api-socket", socket_path, pid_text, "tap0", (char *)NULL);
 			_exit(127);
 		}
 		_exit(write(report[1], &helper, sizeof(helper)) == sizeof(helper) ? 0 : 127);

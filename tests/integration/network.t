@@ -186,5 +186,13 @@ nameserver 10.0.2.3" "slirp4netns: the container's tap0 address and slirp's name
 "${A[@]}" rm slirpweb >/dev/null 2>&1
 no_leftovers "slirp4netns .*$STATE" "slirp4netns ends with its containers"
 is "$(ls "$STATE/network" | grep -vc '^\.')" 0 "... and its pid file and socket are gone"
+# An airlock killed with its container: nothing runs detach, yet the helper
+# ends with the container's process (its exit descriptor is a pidfd of it).
+(timeout -k 5 120 "${A[@]}" run --network slirp4netns --rootfs "$B" sleep 1000 >/dev/null 2>&1 &) # not a job of ours: killed quietly
+for _ in $(seq 100); do pgrep -f "slirp4netns .*$STATE" >/dev/null && break; sleep 0.1; done
+pkill -KILL -f -- "--root $STATE run --network slirp4netns" || true
+no_leftovers "slirp4netns .*$STATE" "a killed container's slirp4netns ends too, with no detach run"
+"${A[@]}" rm -f "$("${A[@]}" ps -a -q)" >/dev/null 2>&1 || true
+is "$("${A[@]}" ps -a -q):$(ls "$STATE/network" | grep -vc '^\.')" ":0" "... and rm takes what is left of it"
 
 done_testing
