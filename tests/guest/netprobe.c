@@ -3,17 +3,20 @@
 // tests/integration/net.t can compare a native run with one under airlock:
 // SCM_RIGHTS both ways (and a descriptor that does not exist), a
 // non-blocking connect finished through poll, epoll in level and edge
-// modes, a UDP echo, MSG_PEEK and MSG_TRUNC, and shutdown.
+// modes, a UDP echo, MSG_PEEK and MSG_TRUNC, shutdown, and blocking socket
+// calls interrupted by a signal handler, with and without SA_RESTART.
 #define _GNU_SOURCE /* accept4, sendmmsg, recvmmsg */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -175,12 +178,68 @@ static void udp(void)
 	close(c);
 }
 
+/* The handler's write lets a restarted recv find data; an unrestarted call sees EINTR. */
+static int handler_writes_to = -1;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (handler_writes_to >= 0 && write(handler_writes_to, "late", 4) < 0)
+		_exit(3);
+}
+
+/* SIGALRM in 50 ms, with the handler installed with flags. */
+static void alarm_soon(int flags)
+{
+	struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = flags};
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval in = {.it_value = {0, 50000}};
+	setitimer(ITIMER_REAL, &in, NULL);
+}
+
+static void interrupted(void)
+{
+	int sp[2];
+	char buf[8] = "";
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
+	alarm_soon(0);
+	check("recv interrupted, no SA_RESTART: EINTR", recv(sp[0], buf, sizeof(buf), 0) < 0 && errno == EINTR);
+	handler_writes_to = sp[1];
+	alarm_soon(SA_RESTART);
+	check("recv interrupted, SA_RESTART: restarted, then the handler's data",
+	      recv(sp[0], buf, sizeof(buf), 0) == 4 && !memcmp(buf, "late", 4));
+	handler_writes_to = -1;
+
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	listen(l, 1);
+	alarm_soon(0);
+	check("accept interrupted, no SA_RESTART: EINTR", accept(l, NULL, NULL) < 0 && errno == EINTR);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = l}, out;
+	epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev);
+	alarm_soon(SA_RESTART);
+	check("epoll_wait interrupted, even with SA_RESTART: EINTR", epoll_wait(ep, &out, 1, 5000) < 0 && errno == EINTR);
+	struct pollfd pfd = {.fd = l, .events = POLLIN};
+	alarm_soon(SA_RESTART);
+	check("poll interrupted, even with SA_RESTART: EINTR", poll(&pfd, 1, 5000) < 0 && errno == EINTR);
+	struct timeval tv = {0, 100000};
+	setsockopt(sp[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	check("recv with SO_RCVTIMEO: EAGAIN when it runs out", recv(sp[0], buf, sizeof(buf), 0) < 0 && errno == EAGAIN);
+	close(ep);
+	close(l);
+	close(sp[0]);
+	close(sp[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	scm_rights();
 	nonblocking_connect_and_epoll();
 	udp();
+	interrupted();
 	printf("netprobe: %s\n", failures ? "FAILED" : "done");
 	return failures != 0;
 }
