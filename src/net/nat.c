@@ -91,9 +91,11 @@ int nat_publish(const struct lease *l)
 		return 0;
 	char commands[LEASE_MAX_PORTS * 128];
 	size_t n = 0;
-	for (int i = 0; i < l->nports; i++) /* one transaction: all of them or none */
-		element_command("create", l, &l->ports[i], commands + n, sizeof(commands) - n), n = strlen(commands);
-	return nft(commands, false);
+	for (int i = 0; i < l->nports; i++) {
+		element_command("create", l, &l->ports[i], commands + n, sizeof(commands) - n);
+		n += strlen(commands + n);
+	}
+	return nft(commands, false); /* one buffer is one transaction: all of them or none */
 }
 
 void nat_unpublish(const struct lease *l)
