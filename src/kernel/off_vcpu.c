@@ -39,12 +39,13 @@ bool syscall_off_vcpu_ok(uint64_t nr, const uint64_t *args)
 	case SYS_fcntl: case SYS_ioctl: case SYS_pipe: case SYS_pipe2: case SYS_flock:
 	case SYS_fsync: case SYS_fdatasync: case SYS_sync: case SYS_eventfd: case SYS_eventfd2:
 	case SYS_memfd_create:
-	/* sockets and readiness (the variants that install a signal mask for the wait stay on the vCPU's thread) */
+	/* sockets and readiness; a wait's own signal mask is the guest thread's state, restored as on the exit path */
 	case SYS_socket: case SYS_socketpair: case SYS_bind: case SYS_listen: case SYS_accept: case SYS_accept4:
 	case SYS_connect: case SYS_getsockname: case SYS_getpeername: case SYS_setsockopt: case SYS_getsockopt:
 	case SYS_shutdown: case SYS_sendto: case SYS_recvfrom: case SYS_sendmsg: case SYS_recvmsg:
 	case SYS_sendmmsg: case SYS_recvmmsg: case SYS_epoll_create: case SYS_epoll_create1: case SYS_epoll_ctl:
-	case SYS_epoll_wait: case SYS_poll: case SYS_select:
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2: case SYS_poll: case SYS_ppoll:
+	case SYS_select: case SYS_pselect6:
 	/* the file system */
 	case SYS_stat: case SYS_fstat: case SYS_lstat: case SYS_newfstatat: case SYS_statx:
 	case SYS_statfs: case SYS_fstatfs: case SYS_access: case SYS_faccessat: case SYS_faccessat2:

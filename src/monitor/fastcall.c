@@ -155,10 +155,13 @@ static void serve_request(struct server *s)
 	 * unblocked is due before the next instruction, as on Linux: the gate
 	 * then takes the exit with the answer. The host may have sent one to
 	 * this thread (the terminal's SIGTTIN for a background read): it must
-	 * reach the guest's queues before they are looked at.
+	 * reach the guest's queues before they are looked at. A wait with a
+	 * mask of its own (ppoll, epoll_pwait) that ended in EINTR leaves that
+	 * mask for the delivery to replace: the vCPU thread puts the old one
+	 * back even when the signal went to another thread meanwhile.
 	 */
 	signal_drain_host(t->g);
-	atomic_store(&box->state, signal_pending(t) ? BOX_DONE_EXIT : BOX_DONE);
+	atomic_store(&box->state, signal_pending(t) || t->restore_sigmask ? BOX_DONE_EXIT : BOX_DONE);
 	atomic_fetch_add_explicit(&shared_calls, 1, memory_order_relaxed);
 }
 
