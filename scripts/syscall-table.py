@@ -40,6 +40,14 @@ PARTIAL = {
     "kill": "other processes are reached through the host inside the container's pid namespace; where no "
             "namespace could be made (an unprivileged user) they give ESRCH",
     "tgkill": "as kill for another process's threads",
+    "getpriority": "as kill: a process group or a user, or another process, only inside the container's pid "
+                   "namespace",
+    "setpriority": "as getpriority",
+    "sched_setparam": "the guest's own threads; other processes as kill",
+    "sched_getparam": "as sched_setparam",
+    "sched_setscheduler": "as sched_setparam",
+    "sched_getscheduler": "as sched_setparam",
+    "sched_rr_get_interval": "as sched_setparam",
     "rt_sigqueueinfo": "real-time signals queue at most 64 deep per thread and per process; "
                        "further ones are dropped and the call still returns 0 (Linux: EAGAIN)",
     "rt_tgsigqueueinfo": "as rt_sigqueueinfo",

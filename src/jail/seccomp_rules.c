@@ -73,7 +73,11 @@ static const int allowed[] = {
 	/* Processes: guest processes are monitor processes (fork.c: fork is clone, below). */
 	SCMP_SYS(wait4), SCMP_SYS(waitid), SCMP_SYS(getpid), SCMP_SYS(getppid), SCMP_SYS(getpgrp),
 	SCMP_SYS(getpgid), SCMP_SYS(setpgid), SCMP_SYS(getsid), SCMP_SYS(setsid), SCMP_SYS(getrusage),
-	SCMP_SYS(sysinfo), SCMP_SYS(getrandom), SCMP_SYS(prlimit64),
+	SCMP_SYS(sysinfo), SCMP_SYS(getrandom), SCMP_SYS(prlimit64), SCMP_SYS(times),
+	/* Scheduling, on the guest's own threads or, in its pid namespace, its tasks (sched.c). */
+	SCMP_SYS(getpriority), SCMP_SYS(setpriority), SCMP_SYS(sched_setparam), SCMP_SYS(sched_getparam),
+	SCMP_SYS(sched_setscheduler), SCMP_SYS(sched_getscheduler), SCMP_SYS(sched_get_priority_max),
+	SCMP_SYS(sched_get_priority_min), SCMP_SYS(sched_rr_get_interval),
 	/* Credentials: the guest's ids are the monitor's (creds.c); glibc runs set*id on every thread. */
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
 	SCMP_SYS(getresuid), SCMP_SYS(getresgid), SCMP_SYS(getgroups), SCMP_SYS(setuid),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Process-level calls: exit, process ids, limits and thread-area setup.
-// (fork and clone are in fork.c, execve in exec.c, credentials in creds.c.)
+// (fork and clone are in fork.c, execve in exec.c, credentials in creds.c,
+// scheduling in sched.c.)
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <sys/utsname.h>
@@ -226,37 +228,6 @@ long sys_prlimit64(struct guest *g, const uint64_t *a)
 }
 
 /* Only the guest's own threads: any other id would name a host task. */
-static bool is_own_thread(struct guest *g, pid_t pid)
-{
-	bool ours = pid == 0;
-	pthread_mutex_lock(&g->lock);
-	for (struct thread *t = g->threads; t && !ours; t = t->next)
-		ours = t->tid == pid;
-	pthread_mutex_unlock(&g->lock);
-	return ours;
-}
-
-long sys_sched_getaffinity(struct guest *g, const uint64_t *a)
-{
-	cpu_set_t set;
-	size_t len = a[1];
-	if (!is_own_thread(g, (pid_t)a[0]))
-		return -ESRCH;
-	if (len < sizeof(long) || (len & (sizeof(long) - 1)))
-		return -EINVAL;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return -errno;
-	size_t n = len < sizeof(set) ? len : sizeof(set);
-	return gmem_copy_out(&g->mm, a[2], &set, n) ? -EFAULT : (long)n;
-}
-
-long sys_sched_yield(struct guest *g, const uint64_t *a)
-{
-	(void)g;
-	(void)a;
-	return 0;
-}
-
 PASSTHROUGH_CALL(getpid, getpid())
 PASSTHROUGH_CALL(getppid, getppid())
 PASSTHROUGH_CALL(getpgrp, getpgrp())
@@ -342,6 +313,16 @@ long sys_prctl(struct guest *g, const uint64_t *a)
 	}
 }
 
+/* The monitor's clock ticks: its threads are the guest's, its reaped children the guest's children. */
+long sys_times(struct guest *g, const uint64_t *a)
+{
+	struct tms t;
+	clock_t now = times(&t);
+	if (a[0] && gmem_copy_out(&g->mm, a[0], &t, sizeof(t)))
+		return -EFAULT;
+	return (long)now;
+}
+
 long sys_getrusage(struct guest *g, const uint64_t *a)
 {
 	struct rusage usage;
@@ -351,17 +332,6 @@ long sys_getrusage(struct guest *g, const uint64_t *a)
 	return gmem_copy_out(&g->mm, a[1], &usage, sizeof(usage));
 }
 
-long sys_sched_setaffinity(struct guest *g, const uint64_t *a)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	size_t len = a[1] < sizeof(set) ? a[1] : sizeof(set);
-	if (gmem_copy_in(&g->mm, &set, a[2], len))
-		return -EFAULT;
-	if (!is_own_thread(g, (pid_t)a[0]))
-		return -ESRCH;
-	return host_result(sched_setaffinity((pid_t)a[0], sizeof(set), &set));
-}
 
 long sys_getcpu(struct guest *g, const uint64_t *a)
 {

@@ -2,7 +2,7 @@
 // Guest probe: the Linux ABI a threaded, signal-handling program relies on
 // (threads and futexes, TLS, signals from faults with siginfo and ucontext,
 // sigaltstack, masks, timers, timerfd/eventfd, the vDSO, sleeps, poll/select/
-// epoll), one section per argv[1], deterministic output.
+// epoll, scheduling), one section per argv[1], deterministic output.
 
 // tests/integration/abi.t diffs the output natively vs under airlock. Builds
 // static, static-PIE and dynamic. Every line is "<section>: <what> <result>";
@@ -36,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -2760,6 +2761,50 @@ static void sec_misc(void)
 	EXPECT("getrlimit RLIMIT_STACK", getrlimit(RLIMIT_STACK, &rl), 0, 0);
 }
 
+// Scheduling: nice values (raised only: lowering one needs CAP_SYS_NICE),
+// policies and their ranges, and the errors, in Linux's order; times().
+static void sec_sched(void)
+{
+	int nice0 = getpriority(PRIO_PROCESS, 0);
+	say("getpriority(PRIO_PROCESS, 0) = %d, raw %ld", nice0, syscall(SYS_getpriority, PRIO_PROCESS, 0));
+	EXPECT("setpriority(PRIO_PROCESS, 0, nice + 5)", setpriority(PRIO_PROCESS, 0, nice0 + 5), 0, 0);
+	say("nice now %d", getpriority(PRIO_PROCESS, 0));
+	EXPECT("setpriority of our own pid", setpriority(PRIO_PROCESS, (id_t)getpid(), nice0 + 6), 0, 0);
+	say("nice of our pid now %d", getpriority(PRIO_PROCESS, (id_t)getpid()));
+	EXPECT("setpriority past 19 is clamped", setpriority(PRIO_PROCESS, 0, 40), 0, 0);
+	say("nice now %d", getpriority(PRIO_PROCESS, 0));
+	EXPECT("getpriority with a bad which", getpriority(42, 0), -1, EINVAL);
+	EXPECT("setpriority with a bad which", setpriority(42, 0, 0), -1, EINVAL);
+	EXPECT("getpriority of no such process", getpriority(PRIO_PROCESS, 0x3fffffff), -1, ESRCH);
+
+	struct sched_param sp = {0};
+	EXPECT("sched_getscheduler(0)", syscall(SYS_sched_getscheduler, 0), SCHED_OTHER, 0);
+	EXPECT("sched_getparam(0)", syscall(SYS_sched_getparam, 0, &sp), 0, 0);
+	say("sched_priority %d", sp.sched_priority);
+	EXPECT("sched_get_priority_max(SCHED_FIFO)", sched_get_priority_max(SCHED_FIFO), 99, 0);
+	EXPECT("sched_get_priority_min(SCHED_RR)", sched_get_priority_min(SCHED_RR), 1, 0);
+	EXPECT("sched_get_priority_max(SCHED_OTHER)", sched_get_priority_max(SCHED_OTHER), 0, 0);
+	EXPECT("sched_get_priority_min of a bad policy", sched_get_priority_min(42), -1, EINVAL);
+	EXPECT("to SCHED_BATCH", syscall(SYS_sched_setscheduler, 0, SCHED_BATCH, &sp), 0, 0);
+	EXPECT("now SCHED_BATCH", syscall(SYS_sched_getscheduler, 0), SCHED_BATCH, 0);
+	EXPECT("back to SCHED_OTHER", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp), 0, 0);
+	sp.sched_priority = 5;
+	EXPECT("SCHED_OTHER with priority 5", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp), -1, EINVAL);
+	EXPECT("sched_setparam with priority 5 under SCHED_OTHER", syscall(SYS_sched_setparam, 0, &sp), -1, EINVAL);
+	EXPECT("a bad policy", syscall(SYS_sched_setscheduler, 0, 42, &sp), -1, EINVAL);
+	EXPECT("a negative policy", syscall(SYS_sched_setscheduler, 0, -1, &sp), -1, EINVAL);
+	EXPECT("sched_getscheduler of a negative pid", syscall(SYS_sched_getscheduler, -1), -1, EINVAL);
+	EXPECT("sched_getscheduler of no such pid", syscall(SYS_sched_getscheduler, 0x3fffffff), -1, ESRCH);
+	EXPECT("sched_getparam of no such pid", syscall(SYS_sched_getparam, 0x3fffffff, &sp), -1, ESRCH);
+	struct timespec slice;
+	EXPECT("sched_rr_get_interval(0)", sched_rr_get_interval(0, &slice), 0, 0);
+
+	struct tms t;
+	clock_t now = times(&t);
+	check(now != (clock_t)-1 && t.tms_utime >= 0 && t.tms_cutime >= 0, "times: ticks since boot and CPU times");
+	check(times(NULL) != (clock_t)-1, "times(NULL)");
+}
+
 // ---------------------------------------------------------------------------
 // Sections that end the process; run alone.
 
@@ -2903,6 +2948,7 @@ static const struct section sections[] = {
 	{"select", sec_select, 1},
 	{"epoll", sec_epoll, 1},
 	{"misc", sec_misc, 1},
+	{"sched", sec_sched, 1},
 	{"lowmem", sec_lowmem, 0},
 	{"threadexit", sec_threadexit, 0},
 	{"mainexit", sec_mainexit, 0},

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -878,6 +879,24 @@ static void test_misc(void)
 	T("sched_setaffinity", "empty mask", syscall(SYS_sched_setaffinity, 0, sizeof(empty), empty));
 	T("sched_setaffinity", "len 0", syscall(SYS_sched_setaffinity, 0, 0, mask));
 	T("sched_setaffinity", "no such pid", syscall(SYS_sched_setaffinity, 0x3fffffff, sizeof(mask), mask));
+	T("times", "0x1", syscall(SYS_times, UNMAPPED));
+	T("times", "kernel", syscall(SYS_times, KERNEL));
+	T("times", "straddle", syscall(SYS_times, straddle()));
+	static struct sched_param sp;
+	T("sched_getparam", "NULL", syscall(SYS_sched_getparam, 0, NULL));
+	T("sched_getparam", "0x1", syscall(SYS_sched_getparam, 0, UNMAPPED));
+	T("sched_getparam", "kernel, no such pid", syscall(SYS_sched_getparam, 0x3fffffff, KERNEL));
+	T("sched_setparam", "NULL", syscall(SYS_sched_setparam, 0, NULL));
+	T("sched_setparam", "kernel", syscall(SYS_sched_setparam, 0, KERNEL));
+	T("sched_setparam", "pid -1", syscall(SYS_sched_setparam, -1, &sp));
+	T("sched_setscheduler", "NULL", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, NULL));
+	T("sched_setscheduler", "0x1", syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, UNMAPPED));
+	T("sched_setscheduler", "0x1, no such pid", syscall(SYS_sched_setscheduler, 0x3fffffff, SCHED_OTHER, UNMAPPED));
+	T("sched_rr_get_interval", "0x1", syscall(SYS_sched_rr_get_interval, 0, UNMAPPED));
+	T("sched_rr_get_interval", "straddle", syscall(SYS_sched_rr_get_interval, 0, straddle()));
+	T("sched_rr_get_interval", "no such pid", syscall(SYS_sched_rr_get_interval, 0x3fffffff, UNMAPPED));
+	T("getpriority", "who -1", syscall(SYS_getpriority, PRIO_PROCESS, -1));
+	T("setpriority", "bad which", syscall(SYS_setpriority, 7, 0, 0));
 	T("sched_setaffinity", "good", syscall(SYS_sched_setaffinity, 0, sizeof(mask), mask));
 
 	unsigned cpu, node;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/guest/abi (threads, futexes, TLS, signals with siginfo and ucontext,
 # sigaltstack, timers, timerfd/eventfd, the vDSO, shared file mappings,
-# poll/select/epoll) section by section, and tests/guest/badptr2 (bad
+# poll/select/epoll, scheduling) section by section, and tests/guest/badptr2 (bad
 # pointers for those calls), natively vs under airlock: static, static-PIE,
 # dynamic in the Debian rootfs (it needs glibc's shared libraries), and
 # dynamic against musl.
@@ -28,7 +28,7 @@ while read -r name extra; do
         sections+=("$name")
     fi
 done < <("$(probe_path abi)" list)
-is "${#sections[@]}:${#alone[@]}" "18:6" "abi list: 18 sections, 6 run alone"
+is "${#sections[@]}:${#alone[@]}" "19:6" "abi list: 19 sections, 6 run alone"
 
 # The exit status Linux gives each alone section (checked natively, so that
 # none can pass with both sides broken the same way).
