@@ -40,6 +40,8 @@ PARTIAL = {
     "kill": "other processes are reached through the host inside the container's pid namespace; where no "
             "namespace could be made (an unprivileged user) they give ESRCH",
     "tgkill": "as kill for another process's threads",
+    "chroot": "in an OCI run (the monitor's root is a pivoted mount namespace's), as the monitor's own; EPERM in "
+              "a bare run; the emulated /proc and /dev stay visible inside",
     "getpriority": "as kill: a process group or a user, or another process, only inside the container's pid "
                    "namespace",
     "setpriority": "as getpriority",

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <stddef.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +24,19 @@
 extern const struct sock_filter seccomp_bpf[];
 extern const size_t seccomp_bpf_size;
 
-int seccomp_jail(void)
+/* Stacked on the allowlist where chroot must not be made (its architecture check is the allowlist's). */
+static const struct sock_filter no_chroot[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_chroot, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+/* Installs prog on every thread: 0, or -1 with the reason logged. */
+static int install(const struct sock_filter *filter, size_t size)
 {
-	/*
-	 * A killed monitor must not leave a core file (its memory is the
-	 * guest's and its own) in the guest's working directory.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		log_error("seccomp: %s", strerror(errno));
-		return -1;
-	}
-	struct sock_fprog prog = {.len = (unsigned short)(seccomp_bpf_size / sizeof(struct sock_filter)),
-				  .filter = (struct sock_filter *)seccomp_bpf};
+	struct sock_fprog prog = {.len = (unsigned short)(size / sizeof(struct sock_filter)),
+				  .filter = (struct sock_filter *)filter};
 	/* TSYNC: the clock keeper already runs; a positive result names a thread that could not follow. */
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 	if (r != 0) {
@@ -44,9 +46,31 @@ int seccomp_jail(void)
 	return 0;
 }
 
+int seccomp_jail(bool may_chroot)
+{
+	/*
+	 * A killed monitor must not leave a core file (its memory is the
+	 * guest's and its own) in the guest's working directory.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		log_error("seccomp: %s", strerror(errno));
+		return -1;
+	}
+	/* The ban first: the allowlist, once in, refuses seccomp itself. */
+	if (!may_chroot && install(no_chroot, sizeof(no_chroot)) < 0)
+		return -1;
+	return install(seccomp_bpf, seccomp_bpf_size);
+}
+
 void seccomp_test_forbidden_call(void)
 {
 	const char *v = getenv("AIRLOCK_TEST_FORBIDDEN_CALL");
+	if (v && !strcmp(v, "chroot")) {
+		/* Refused where the monitor's root is only a chroot; harmless anywhere (the root stays the root). */
+		int r = chroot("/");
+		log_error("seccomp: the forbidden test call was not stopped (chroot: %d)", r);
+		return;
+	}
 	if (!v || strcmp(v, "1"))
 		return;
 	/* A packet socket (a family the filter refuses): harmless if let through, which the test then reports. */

@@ -351,6 +351,28 @@ long sys_chdir(struct guest *g, const uint64_t *a)
 	return host_result(chdir(path));
 }
 
+/*
+ * chroot is the monitor's own: the host changes the root of this process
+ * (and of those it forks), as Linux does the guest's. Only where the
+ * monitor's root is a pivoted mount namespace's: a guest that escapes its
+ * chroot the classic way (chroot into a subdirectory, then `..` from
+ * outside it) reaches the container's root and no further. Where the
+ * monitor's root is itself only a chroot (a bare run), that escape would
+ * reach the host's: EPERM there, as without CAP_SYS_CHROOT, and the
+ * monitor's seccomp filter kills any chroot (jail/seccomp.c).
+ */
+long sys_chroot(struct guest *g, const uint64_t *a)
+{
+	PATH_ARG(path, a[0]);
+	if (!g->own_mounts)
+		return -EPERM;
+	char real[PATH_MAX];
+	long r = procfs_program_path(g, AT_FDCWD, path, real, sizeof(real)); /* a link out of /proc: where it leads */
+	if (r != PROCFS_NOT_MINE && r < 0)
+		return r;
+	return host_result(chroot(r == 0 ? real : path));
+}
+
 long sys_getcwd(struct guest *g, const uint64_t *a)
 {
 	char cwd[PATH_MAX];

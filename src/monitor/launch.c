@@ -357,7 +357,7 @@ static int start(struct guest *g, struct thread *t, const struct launch_options 
 	if (!status && opts->jail && jail_drop(opts->jail, GUEST_FD_LIMIT + MONITOR_FDS) < 0)
 		status = EXIT_AIRLOCK_FAILED;
 	/* From here on the monitor makes only the host calls its allowlist names. */
-	if (!status && seccomp_jail() < 0)
+	if (!status && seccomp_jail(g->own_mounts) < 0)
 		status = EXIT_AIRLOCK_FAILED;
 	if (status)
 		return status;

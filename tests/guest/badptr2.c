@@ -897,6 +897,9 @@ static void test_misc(void)
 	T("sched_rr_get_interval", "no such pid", syscall(SYS_sched_rr_get_interval, 0x3fffffff, UNMAPPED));
 	T("getpriority", "who -1", syscall(SYS_getpriority, PRIO_PROCESS, -1));
 	T("setpriority", "bad which", syscall(SYS_setpriority, 7, 0, 0));
+	T("chroot", "0x1", syscall(SYS_chroot, UNMAPPED));
+	T("chroot", "kernel", syscall(SYS_chroot, KERNEL));
+	T("chroot", "straddle", syscall(SYS_chroot, straddle()));
 	T("sched_setaffinity", "good", syscall(SYS_sched_setaffinity, 0, sizeof(mask), mask));
 
 	unsigned cpu, node;

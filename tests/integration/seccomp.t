@@ -27,6 +27,12 @@ is "$st" "$SIGSYS_STATUS" "a monitor making a host call off its allowlist dies o
 is "$err" "" "it is killed at the call: nothing after it runs"
 no_leftovers "$m" "nothing is left of the killed container"
 
+out=$(AIRLOCK_TEST_FORBIDDEN_CALL=chroot timeout -k 5 30 "$AIRLOCK" run --rootfs "$R" -- /bin/true 2>&1) && st=0 || st=$?
+is "$st:$out" "$SIGSYS_STATUS:" "a bare run's monitor (its root only a chroot) dies of SIGSYS at a chroot of its own"
+out=$(AIRLOCK_TEST_FORBIDDEN_CALL=chroot timeout -k 5 30 "$AIRLOCK" run --tmpfs /tmp --rootfs "$R" -- /bin/true 2>&1) && st=0 || st=$?
+is "$st:$out" "0:airlock: seccomp: the forbidden test call was not stopped (chroot: 0)" \
+    "an OCI run's monitor (a pivoted root) may chroot, for the guest's chroot"
+
 out=$(AIRLOCK_TEST_FORBIDDEN_CALL=0 timeout -k 5 30 "$AIRLOCK" run --rootfs "$R" -- /bin/echo fine 2>&1) && st=0 || st=$?
 is "$st:$out" "0:fine" "the hook does nothing unless set to 1"
 
